@@ -1,0 +1,155 @@
+// Compiles a definition's schema once (Ajv) and turns its findings into kube
+// field errors; also prunes fields the schema does not declare (as kube does for
+// CRDs) and reports them, so fieldValidation=Strict can refuse them.
+
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
+import { fieldError, type FieldError } from './errors.js';
+import { isPlainObject } from './object.js';
+
+const Ajv = AjvModule.default ?? AjvModule;
+const ajv = new (Ajv as unknown as typeof AjvModule.default)({ allErrors: true, strict: false, useDefaults: true, validateFormats: false });
+
+export type Schema = TSchema | Record<string, unknown>;
+
+export class SchemaValidator {
+  private readonly validateFn: ValidateFunction;
+
+  constructor(readonly schema: Schema) {
+    this.validateFn = ajv.compile(schema as object);
+  }
+
+  /** Applies schema defaults (mutates `body`) and returns every violation. */
+  validate(body: unknown): FieldError[] {
+    if (this.validateFn(body)) return [];
+    return toFieldErrors(this.validateFn.errors ?? [], body);
+  }
+}
+
+/** `/spec/podGroups/1/name` → `spec.podGroups[1].name`. */
+export function pointerToField(ptr: string): string {
+  if (ptr === '') return '';
+  let out = '';
+  for (const raw of ptr.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${seg}]`;
+  }
+  return out;
+}
+
+function valueAt(body: unknown, ptr: string): unknown {
+  let cur = body;
+  if (ptr === '') return cur;
+  for (const raw of ptr.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+function toFieldErrors(errors: ErrorObject[], body: unknown): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // anyOf/oneOf wrappers repeat their branches' errors; keep the specific ones.
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const field = pointerToField(e.instancePath);
+    const value = valueAt(body, e.instancePath);
+    let fe: FieldError;
+    const p = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case 'required': {
+        const f = field ? `${field}.${p.missingProperty}` : String(p.missingProperty);
+        fe = fieldError.required(f);
+        break;
+      }
+      case 'type':
+        fe = fieldError.invalid(field, typeName(value), `${field} in body must be of type ${p.type}: "${typeName(value)}"`);
+        fe.type = 'FieldValueTypeInvalid';
+        break;
+      case 'enum':
+        fe = fieldError.notSupported(field, value, (p.allowedValues as unknown[]).map(String));
+        break;
+      case 'minimum':
+        fe = fieldError.invalid(field, value, `${field} in body should be greater than or equal to ${p.limit}`);
+        break;
+      case 'exclusiveMinimum':
+        fe = fieldError.invalid(field, value, `${field} in body should be greater than ${p.limit}`);
+        break;
+      case 'maximum':
+        fe = fieldError.invalid(field, value, `${field} in body should be less than or equal to ${p.limit}`);
+        break;
+      case 'exclusiveMaximum':
+        fe = fieldError.invalid(field, value, `${field} in body should be less than ${p.limit}`);
+        break;
+      case 'maxItems':
+        fe = fieldError.tooMany(field, Array.isArray(value) ? value.length : 0, Number(p.limit));
+        break;
+      case 'minItems':
+        fe = fieldError.invalid(field, value, `${field} in body should have at least ${p.limit} items`);
+        break;
+      case 'maxLength':
+        fe = { field, type: 'FieldValueTooLong', value, hasValue: false, detail: `may not be more than ${p.limit} bytes` };
+        break;
+      case 'minLength':
+        fe = fieldError.invalid(field, value, `${field} in body should be at least ${p.limit} chars long`);
+        break;
+      case 'pattern':
+        fe = fieldError.invalid(field, value, `${field} in body should match '${p.pattern}'`);
+        break;
+      default:
+        fe = fieldError.invalid(field, value, e.message ?? 'invalid');
+    }
+    const key = `${fe.field}|${fe.type}|${fe.detail}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(fe);
+    }
+  }
+  return out;
+}
+
+/**
+ * Removes fields the schema does not declare, returning their paths (`spec.foo`).
+ * Closed objects are those with `properties` and no `additionalProperties`, or
+ * with `additionalProperties: false`; `x-kubernetes-preserve-unknown-fields` stops the walk.
+ */
+export function pruneUnknown(value: unknown, schema: Schema | undefined, path: string, found: string[]): void {
+  if (!schema || value === null || typeof value !== 'object') return;
+  const s = schema as Record<string, unknown>;
+  if (s['x-kubernetes-preserve-unknown-fields'] === true && !s.properties) return;
+  for (const alt of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const branches = s[alt] as Schema[] | undefined;
+    if (branches) {
+      // Prune against the first branch that is an object schema (int-or-string and friends are scalars).
+      const objBranch = branches.find((b) => (b as Record<string, unknown>).type === 'object');
+      if (objBranch) pruneUnknown(value, objBranch, path, found);
+      return;
+    }
+  }
+  if (Array.isArray(value)) {
+    const items = s.items as Schema | undefined;
+    if (items) value.forEach((v, i) => pruneUnknown(v, items, `${path}[${i}]`, found));
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const props = s.properties as Record<string, Schema> | undefined;
+  const additional = s.additionalProperties as Schema | boolean | undefined;
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  for (const key of Object.keys(value)) {
+    const child = path ? `${path}.${key}` : key;
+    const ps = props?.[key];
+    if (ps) pruneUnknown(value[key], ps, child, found);
+    else if (additional && typeof additional === 'object') pruneUnknown(value[key], additional, child, found);
+    else if (additional === true || preserve || (!props && additional === undefined)) continue;
+    else {
+      found.push(child);
+      delete value[key];
+    }
+  }
+}

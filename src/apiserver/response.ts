@@ -1,0 +1,37 @@
+// Writing responses: JSON bodies, Status objects for errors, content types.
+
+import type { ServerResponse } from 'node:http';
+import { ApiError, internalError } from '../api/errors.js';
+
+export const JSON_TYPE = 'application/json';
+export const TABLE_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+export const DISCOVERY_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = JSON_TYPE, headers?: Record<string, string>): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return internalError((e as Error)?.message ?? String(e));
+}
+
+export function writeError(res: ServerResponse, e: unknown): ApiError {
+  const err = toApiError(e);
+  if (res.headersSent) {
+    res.end();
+    return err;
+  }
+  writeJson(res, err.code, err.toStatus());
+  return err;
+}
+
+export const successStatus = (details?: Record<string, unknown>) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Success',
+  ...(details ? { details } : {}),
+});

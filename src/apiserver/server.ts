@@ -1,0 +1,160 @@
+// The API server's HTTP(S) front: authentication, non-resource endpoints
+// (version, health, discovery, OpenAPI, metrics), and routing of resource
+// requests to the generic handlers. Errors become Status objects here only.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { UserInfo } from '../api/definition.js';
+import { ApiError, notFound, unauthorized } from '../api/errors.js';
+import type { Registry } from '../registry/registry.js';
+import type { Authenticator } from '../security/index.js';
+import { readBody } from './body.js';
+import { Discovery, wantsAggregated } from './discovery.js';
+import type { ApiMetrics } from './metrics.js';
+import type { OpenApiPublisher } from './openapi.js';
+import { parseRequestInfo, type ResourceRequest } from './request-info.js';
+import type { HandlerContext } from './request-context.js';
+import { CustomHandlers, handleResource } from './resource-handler.js';
+import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  [k: string]: string;
+}
+
+export interface ApiServerDeps {
+  registry: Registry;
+  authenticator: Authenticator;
+  openapi: OpenApiPublisher;
+  metrics: ApiMetrics;
+  logger: Logger;
+  version: VersionInfo;
+  custom: CustomHandlers;
+  /** Readiness: false until controllers and caches are started. */
+  ready: () => boolean;
+  serverAddress: () => string;
+  /** Optional: checks beyond authentication (namespace lifecycle etc. live in admission). */
+  authorize?: (user: UserInfo, info: ResourceRequest) => void;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
+
+export class ApiServer {
+  readonly discovery: Discovery;
+
+  constructor(private readonly deps: ApiServerDeps) {
+    this.discovery = new Discovery(deps.registry, deps.serverAddress);
+  }
+
+  /** The request listener for node:https / node:http. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.serve(req, res);
+  };
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    let code = 200;
+    try {
+      let user: UserInfo | null = null;
+      if (!PUBLIC_PATHS.has(url.pathname)) {
+        user = await this.deps.authenticator.authenticate(req.headers.authorization);
+        if (!user) throw unauthorized();
+      }
+      if (info.kind === 'nonResource') await this.serveNonResource(req, res, url);
+      else await this.serveResource(req, res, info, url.searchParams, user!);
+      code = res.statusCode;
+    } catch (e) {
+      code = writeError(res, e).code;
+      if (code >= 500) this.deps.logger.error({ err: e, method: req.method, url: req.url }, 'request failed');
+    } finally {
+      if (info.kind === 'resource') {
+        const labels = { verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource ?? '', code: String(code) };
+        this.deps.metrics.requests.inc(labels);
+        if (info.verb !== 'watch') this.deps.metrics.latency.observe({ verb: info.verb, group: info.group, resource: info.resource }, (performance.now() - started) / 1000);
+      }
+    }
+  }
+
+  private async serveResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, user: UserInfo): Promise<void> {
+    const store = this.deps.registry.lookup(info.group, info.version, info.resource);
+    if (!store) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!store.def.namespaced && info.namespace !== undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (store.def.namespaced && info.namespace === undefined && info.name !== undefined) {
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    if (store.def.namespaced && info.namespace === undefined && (info.verb === 'create' || info.verb === 'deletecollection') && !store.def.virtual) {
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    this.deps.authorize?.(user, info);
+    let bodyPromise: Promise<Buffer> | undefined;
+    const ctx: HandlerContext = { req, res, info, query, store, user, body: () => (bodyPromise ??= readBody(req)) };
+    if (info.verb === 'watch') {
+      const gauge = { group: info.group, resource: info.resource };
+      this.deps.metrics.watches.inc(gauge);
+      res.on('close', () => this.deps.metrics.watches.dec(gauge));
+    }
+    await handleResource(ctx, this.deps.custom);
+  }
+
+  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const p = url.pathname.replace(/\/+$/, '') || '/';
+    const accept = req.headers.accept;
+    switch (p) {
+      case '/version':
+        return writeJson(res, 200, this.deps.version);
+      case '/healthz':
+      case '/livez':
+      case '/healthz/ping':
+      case '/livez/ping':
+        return text(res, 200, 'ok');
+      case '/readyz':
+        return this.deps.ready() ? text(res, 200, 'ok') : text(res, 503, '[-]informer-sync failed: not ready\nreadyz check failed');
+      case '/metrics': {
+        const body = await this.deps.metrics.registry.metrics();
+        res.writeHead(200, { 'Content-Type': this.deps.metrics.registry.contentType });
+        res.end(body);
+        return;
+      }
+      case '/api':
+      case '/apis':
+        if (wantsAggregated(accept)) return writeJson(res, 200, this.discovery.aggregated(p), DISCOVERY_TYPE);
+        return writeJson(res, 200, this.discovery.legacy(p));
+      case '/openapi/v3':
+        return writeJson(res, 200, this.deps.openapi.root());
+      case '/':
+        return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+    }
+    if (p.startsWith('/openapi/v3/')) {
+      const doc = this.deps.openapi.document(p.slice('/openapi/v3/'.length));
+      if (!doc) throw notFound('openapi', p);
+      res.writeHead(200, { 'Content-Type': JSON_TYPE, ETag: `"${doc.etag}"`, 'Cache-Control': 'public, immutable', 'Content-Length': doc.body.length });
+      res.end(doc.body);
+      return;
+    }
+    const list = this.discovery.resourceList(p);
+    if (list) return writeJson(res, 200, list);
+    if (p.startsWith('/apis/')) {
+      const group = p.slice('/apis/'.length);
+      const g = this.deps.registry.groupVersions().filter((x) => x.group === group);
+      if (g.length) {
+        return writeJson(res, 200, {
+          kind: 'APIGroup',
+          apiVersion: 'v1',
+          name: group,
+          versions: g.map((x) => ({ groupVersion: `${group}/${x.version}`, version: x.version })),
+          preferredVersion: { groupVersion: `${group}/${g[0].version}`, version: g[0].version },
+        });
+      }
+    }
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+}
+
+function text(res: ServerResponse, code: number, body: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The `workplane` command: serve | version (agent, dp, token, set come with their issues).
+
+import { runServe } from './serve.js';
+import { VERSION } from '../version.js';
+
+const usage = `workplane ${VERSION}: a workload control plane with a Kubernetes-compatible API
+
+Usage:
+  workplane serve [flags]     run the control plane (API server, controllers)
+  workplane version           print the version
+
+Run 'workplane serve --help' for the serve flags.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'serve':
+      return runServe(rest);
+    case 'version':
+    case '--version':
+      console.log(`workplane ${VERSION} (Kubernetes API v1.32, node ${process.versions.node})`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage);
+      return 0;
+    default:
+      console.error(`workplane: unknown command "${cmd}"\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (err: Error) => {
+    console.error(`workplane: ${err.message}`);
+    process.exit(1);
+  },
+);

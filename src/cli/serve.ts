@@ -1,0 +1,86 @@
+// `workplane serve`: parses flags, starts the control plane, prints the ready
+// line (tests and users wait for it), and stops cleanly on SIGINT/SIGTERM.
+
+import { parseArgs } from 'node:util';
+import { startControlPlane } from '../controlplane/control-plane.js';
+import { DEFAULT_FEATURE_GATES, loadConfigFile, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
+
+const help = `workplane serve: run the control plane
+
+Flags:
+  --data-dir DIR             data directory (default ./.workplane)
+  --listen HOST:PORT         listen address (default 127.0.0.1:6443; port 0 picks a free port)
+  --storage KIND             sqlite (default) | memory | etcd
+  --etcd-endpoints URLS      comma-separated etcd endpoints (with --storage etcd)
+  --etcd-prefix PREFIX       key prefix inside etcd (default none)
+  --config FILE              YAML configuration (keys as in the specs)
+  --runtime-config LIST      GROUP/VERSION=true|false,... to switch API groups on or off
+  --feature-gates LIST       NAME=true|false,... (GenericWorkload, GangScheduling)
+  --agent-nodes N            in-process simulated nodes (default 1; 0 for none)
+  --kubeconfig FILE          where to write the admin kubeconfig (default DATA_DIR/kubeconfig)
+  --compaction-interval S    seconds between storage compactions (default 300)
+  --log-level LEVEL          pino level (default info)`;
+
+export function parseServeArgs(args: string[]): ServeOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string', default: '.workplane' },
+      listen: { type: 'string', default: '127.0.0.1:6443' },
+      storage: { type: 'string', default: 'sqlite' },
+      'etcd-endpoints': { type: 'string' },
+      'etcd-prefix': { type: 'string' },
+      config: { type: 'string' },
+      'runtime-config': { type: 'string', multiple: true },
+      'feature-gates': { type: 'string', multiple: true },
+      'agent-nodes': { type: 'string', default: '1' },
+      kubeconfig: { type: 'string' },
+      'compaction-interval': { type: 'string', default: '300' },
+      'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const storage = values.storage!;
+  if (storage !== 'sqlite' && storage !== 'memory' && storage !== 'etcd') throw new Error(`--storage must be sqlite, memory or etcd, not "${storage}"`);
+  const endpoints = (values['etcd-endpoints'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (storage === 'etcd' && endpoints.length === 0) throw new Error('--storage etcd needs --etcd-endpoints');
+  const agentNodes = Number(values['agent-nodes']);
+  if (!Number.isInteger(agentNodes) || agentNodes < 0) throw new Error('--agent-nodes must be a non-negative integer');
+  const interval = Number(values['compaction-interval']);
+  if (!Number.isFinite(interval) || interval < 0) throw new Error('--compaction-interval must be a non-negative number of seconds');
+  return {
+    dataDir: values['data-dir']!,
+    listen: values.listen!,
+    storage,
+    etcdEndpoints: endpoints,
+    etcdPrefix: values['etcd-prefix'],
+    config: loadConfigFile(values.config),
+    runtimeConfig: parseBoolMap('runtime-config', (values['runtime-config'] ?? []).join(',')),
+    featureGates: { ...DEFAULT_FEATURE_GATES, ...parseBoolMap('feature-gates', (values['feature-gates'] ?? []).join(',')) },
+    agentNodes,
+    logLevel: values['log-level']!,
+    kubeconfigPath: values.kubeconfig,
+    compactionIntervalSeconds: interval,
+  };
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  const opts = parseServeArgs(args);
+  if (opts === 'help') {
+    console.log(help);
+    return 0;
+  }
+  const cp = await startControlPlane(opts);
+  console.log(`workplane ready at ${cp.url} (storage: ${opts.storage}); kubeconfig: ${cp.kubeconfigPath}`);
+  console.log(`  try: KUBECONFIG=${cp.kubeconfigPath} kubectl get namespaces`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('workplane: shutting down');
+  await cp.stop();
+  return 0;
+}

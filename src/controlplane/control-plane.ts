@@ -1,0 +1,151 @@
+// Assembles `workplane serve`: storage, watch cache, registry of definitions,
+// admission, security, the HTTPS API server, bootstrap objects and the
+// in-process controllers. `startControlPlane` returns once /readyz would say ok.
+
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { ResourceDefinition } from '../api/definition.js';
+import { coreDefinitions } from '../api/core/index.js';
+import { widgetDefinition } from '../api/testing-kinds/widget.js';
+import { ApiMetrics } from '../apiserver/metrics.js';
+import { OpenApiPublisher } from '../apiserver/openapi.js';
+import { CustomHandlers } from '../apiserver/resource-handler.js';
+import { ApiServer } from '../apiserver/server.js';
+import { AdmissionChain } from '../registry/admission.js';
+import { Registry } from '../registry/registry.js';
+import { WatchCache } from '../registry/watch-cache.js';
+import { createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
+import { openStore } from '../storage/open-store.js';
+import type { Store } from '../storage/types.js';
+import { ensureNamespaces } from './bootstrap.js';
+import { namespaceLifecycle, serviceAccountAdmission, SYSTEM_NAMESPACES } from './core-admission.js';
+import { registerCoreHandlers } from './core-handlers.js';
+import { isGroupEnabled, type ServeOptions } from './options.js';
+import { startCoreControllers } from './core-controllers.js';
+import { Compactor } from './compactor.js';
+import { VERSION } from '../version.js';
+
+export interface ControlPlane {
+  url: string;
+  host: string;
+  port: number;
+  kubeconfigPath: string;
+  adminToken: string;
+  caPem: string;
+  registry: Registry;
+  store: Store;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** Definitions served, in discovery order; groups switched off by --runtime-config are left out. */
+export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
+  const defs: ResourceDefinition[] = [...coreDefinitions];
+  if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
+  return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
+}
+
+export function splitHostPort(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
+  if (!m) throw new Error(`--listen: expected HOST:PORT, got "${listen}"`);
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port: Number(m[3]) };
+}
+
+export async function startControlPlane(opts: ServeOptions): Promise<ControlPlane> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logger = pino({ level: opts.logLevel, base: { component: 'workplane' } }, pino.destination(2));
+  const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints, etcdPrefix: opts.etcdPrefix });
+  const cache = new WatchCache(store);
+  await cache.start();
+  const admission = new AdmissionChain();
+  const registry = new Registry({ storage: store, cache, admission });
+  for (const def of servedDefinitions(opts)) registry.add(def);
+  admission.register(namespaceLifecycle(registry)).register(serviceAccountAdmission(registry));
+
+  const { host, port } = splitHostPort(opts.listen);
+  const pki = await loadOrCreatePki(dataDir, { hosts: [host] });
+  const adminToken = await loadOrCreateAdminToken(dataDir);
+  const tokens = await TokenIssuer.loadOrCreate(dataDir, {});
+  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens });
+  const custom = new CustomHandlers();
+  registerCoreHandlers(custom, registry, tokens);
+  const metrics = new ApiMetrics();
+  const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
+  let ready = false;
+  let address = `${host}:${port}`;
+  const api = new ApiServer({
+    registry,
+    authenticator,
+    openapi,
+    metrics,
+    logger,
+    custom,
+    version: {
+      major: '1',
+      minor: '32',
+      gitVersion: `v1.32.0+workplane-${VERSION}`,
+      gitCommit: 'workplane',
+      gitTreeState: 'clean',
+      buildDate: '2026-11-22T00:00:00Z',
+      goVersion: `node${process.versions.node}`,
+      compiler: 'tsc',
+      platform: `${process.platform}/${process.arch}`,
+    },
+    ready: () => ready,
+    serverAddress: () => address,
+  });
+  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
+  server.headersTimeout = 0;
+  server.requestTimeout = 0;
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, host, () => res());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  address = `${host}:${actualPort}`;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `https://${urlHost}:${actualPort}`;
+
+  await ensureNamespaces(registry, SYSTEM_NAMESPACES);
+  const abort = new AbortController();
+  const controllers = await startCoreControllers(registry, abort.signal, logger);
+  const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
+  compactor.start();
+  const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: adminToken });
+  ready = true;
+  logger.info({ url, storage: opts.storage }, 'control plane started');
+
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return {
+    url,
+    host,
+    port: actualPort,
+    kubeconfigPath,
+    adminToken,
+    caPem: pki.caPem,
+    registry,
+    store,
+    logger,
+    async stop() {
+      ready = false;
+      abort.abort();
+      compactor.stop();
+      await controllers.stop();
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        for (const s of sockets) s.destroy();
+      });
+      cache.stop();
+      await store.close();
+    },
+  };
+}

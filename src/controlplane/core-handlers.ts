@@ -1,0 +1,134 @@
+// Handlers for core subresources and review kinds that are not plain storage:
+// namespaces/finalize, serviceaccounts/token (TokenRequest), pods/binding,
+// SelfSubjectAccessReview and SelfSubjectRulesReview.
+
+import { badRequest, conflict, fieldError, invalid } from '../api/errors.js';
+import { isPlainObject, nowIso, type KObject } from '../api/object.js';
+import { decodeBody, mediaType } from '../apiserver/body.js';
+import { writeOptions, type HandlerContext } from '../apiserver/request-context.js';
+import type { CustomHandlers } from '../apiserver/resource-handler.js';
+import { JSON_TYPE, writeJson } from '../apiserver/response.js';
+import { respondObject } from '../apiserver/handlers/read.js';
+import type { Registry } from '../registry/registry.js';
+import type { TokenIssuer } from '../security/index.js';
+
+async function bodyObject(ctx: HandlerContext): Promise<Record<string, unknown>> {
+  const { value } = decodeBody(await ctx.body(), mediaType(ctx.req), false);
+  if (!isPlainObject(value)) throw badRequest('the object provided is unrecognized or malformed');
+  return value;
+}
+
+export function registerCoreHandlers(custom: CustomHandlers, registry: Registry, tokens: TokenIssuer): void {
+  // PUT /api/v1/namespaces/{name}/finalize: only spec.finalizers changes.
+  custom.register('/namespaces/finalize', async (ctx) => {
+    const body = await bodyObject(ctx);
+    const spec = isPlainObject(body.spec) ? body.spec : {};
+    const finalizers = Array.isArray(spec.finalizers) ? (spec.finalizers as string[]) : [];
+    const r = await ctx.store.update(
+      undefined,
+      ctx.info.name!,
+      (cur) => {
+        const next = cur!;
+        next.spec = { ...(next.spec as object), finalizers };
+        return next;
+      },
+      { ...writeOptions(ctx, 'finalize') },
+    );
+    respondObject(ctx, r.obj);
+  });
+
+  // POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token
+  custom.register('/serviceaccounts/token', async (ctx) => {
+    const sa = await ctx.store.get(ctx.info.namespace, ctx.info.name!);
+    const body = await bodyObject(ctx);
+    const spec = (isPlainObject(body.spec) ? body.spec : {}) as Record<string, unknown>;
+    const exp = spec.expirationSeconds === undefined ? 3600 : Number(spec.expirationSeconds);
+    if (!Number.isInteger(exp) || exp < 600) {
+      throw invalid('TokenRequest', 'authentication.k8s.io', ctx.info.name!, [
+        fieldError.invalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 10 minutes'),
+      ]);
+    }
+    const audiences = Array.isArray(spec.audiences) ? (spec.audiences as string[]) : undefined;
+    const bound = isPlainObject(spec.boundObjectRef) ? (spec.boundObjectRef as { kind: string; name: string; uid: string }) : undefined;
+    const issued = await tokens.issue({
+      namespace: ctx.info.namespace!,
+      serviceAccount: sa.metadata.name!,
+      uid: sa.metadata.uid!,
+      audiences,
+      expirationSeconds: Math.min(exp, 48 * 3600),
+      boundObject: bound,
+    });
+    writeJson(
+      ctx.res,
+      201,
+      {
+        kind: 'TokenRequest',
+        apiVersion: 'authentication.k8s.io/v1',
+        metadata: { name: sa.metadata.name, namespace: sa.metadata.namespace, creationTimestamp: null },
+        spec: { audiences: audiences ?? [], expirationSeconds: Math.min(exp, 48 * 3600), boundObjectRef: bound ?? null },
+        status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
+      },
+      JSON_TYPE,
+    );
+  });
+
+  // POST /api/v1/namespaces/{ns}/pods/{name}/binding: sets spec.nodeName once.
+  custom.register('/pods/binding', async (ctx) => {
+    const body = await bodyObject(ctx);
+    const target = isPlainObject(body.target) ? (body.target as Record<string, unknown>) : undefined;
+    const nodeName = target?.name;
+    if (typeof nodeName !== 'string' || !nodeName) {
+      throw invalid('Binding', '', ctx.info.name!, [fieldError.required('target.name')]);
+    }
+    const meta = isPlainObject(body.metadata) ? (body.metadata as Record<string, unknown>) : {};
+    await ctx.store.update(
+      ctx.info.namespace,
+      ctx.info.name!,
+      (cur) => {
+        const pod = cur!;
+        if (typeof meta.uid === 'string' && meta.uid !== pod.metadata.uid) {
+          throw conflict('pods', ctx.info.name!, 'Precondition failed: UID in precondition does not match');
+        }
+        if (pod.metadata.deletionTimestamp) throw conflict('pods', ctx.info.name!, 'pod is being deleted, cannot be assigned to a host');
+        const spec = pod.spec as Record<string, unknown>;
+        if (spec.nodeName) throw conflict('pods', ctx.info.name!, `pod ${ctx.info.name} is already assigned to node "${spec.nodeName}"`);
+        spec.nodeName = nodeName;
+        setCondition(pod, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowIso() });
+        return pod;
+      },
+      { ...writeOptions(ctx, 'binding'), subresource: 'binding' },
+    );
+    writeJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, JSON_TYPE);
+  });
+
+  const review = (kind: string, status: Record<string, unknown>) => async (ctx: HandlerContext) => {
+    const body = await bodyObject(ctx);
+    writeJson(
+      ctx.res,
+      201,
+      { kind, apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: body.spec ?? {}, status },
+      JSON_TYPE,
+    );
+  };
+  // Workplane authorizes every authenticated user for everything (no RBAC yet), and says so.
+  custom.register('authorization.k8s.io/selfsubjectaccessreviews', review('SelfSubjectAccessReview', { allowed: true, reason: 'workplane: every authenticated user is authorized' }));
+  custom.register(
+    'authorization.k8s.io/selfsubjectrulesreviews',
+    review('SelfSubjectRulesReview', {
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      incomplete: false,
+    }),
+  );
+  void registry;
+}
+
+export function setCondition(obj: KObject, cond: Record<string, unknown>): void {
+  const status = (obj.status ??= {}) as Record<string, unknown>;
+  const conds = (status.conditions ??= []) as Record<string, unknown>[];
+  const i = conds.findIndex((c) => c.type === cond.type);
+  if (i >= 0) {
+    if (conds[i].status === cond.status) cond.lastTransitionTime = conds[i].lastTransitionTime;
+    conds[i] = { ...conds[i], ...cond };
+  } else conds.push(cond);
+}

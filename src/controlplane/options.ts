@@ -1,0 +1,66 @@
+// `workplane serve` options: flags, defaults, and the YAML config file whose
+// keys follow the specs (e.g. runtime.kubernetes.workloadLabels), with
+// environment overrides named as Kuma names them (KUMA_RUNTIME_KUBERNETES_...).
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { StoreKind } from '../storage/open-store.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  listen: string;
+  storage: StoreKind;
+  etcdEndpoints: string[];
+  etcdPrefix?: string;
+  config: Record<string, unknown>;
+  /** group/version → enabled */
+  runtimeConfig: Record<string, boolean>;
+  featureGates: Record<string, boolean>;
+  agentNodes: number;
+  logLevel: string;
+  kubeconfigPath?: string;
+  /** Seconds of storage history kept for watches before compaction. */
+  compactionIntervalSeconds: number;
+}
+
+export const DEFAULT_FEATURE_GATES: Record<string, boolean> = { GenericWorkload: true, GangScheduling: true };
+
+/** Parses `a=true,b=false` into a map; bad values throw with the flag named. */
+export function parseBoolMap(flag: string, text: string | undefined): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (!text) return out;
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [k, v = 'true'] = part.split('=');
+    if (v !== 'true' && v !== 'false') throw new Error(`invalid value for --${flag}: ${part} (expected NAME=true|false)`);
+    out[k] = v === 'true';
+  }
+  return out;
+}
+
+export function loadConfigFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  const doc = parseYaml(readFileSync(path, 'utf8')) as unknown;
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`--config ${path}: expected a YAML mapping`);
+  return doc as Record<string, unknown>;
+}
+
+/** Reads a dotted key from the config, then from KUMA_/WORKPLANE_ environment variables. */
+export function configValue(config: Record<string, unknown>, dotted: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const envName = dotted.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase();
+  for (const prefix of ['WORKPLANE_', 'KUMA_']) {
+    const v = env[prefix + envName];
+    if (v !== undefined) return v;
+  }
+  let cur: unknown = config;
+  for (const seg of dotted.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+export function isGroupEnabled(opts: Pick<ServeOptions, 'runtimeConfig'>, gv: string, byDefault = true): boolean {
+  const v = opts.runtimeConfig[gv] ?? opts.runtimeConfig[gv.split('/')[0]];
+  return v ?? byDefault;
+}

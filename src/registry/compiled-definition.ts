@@ -1,0 +1,44 @@
+// A resource definition with everything derived from it computed once at
+// registration: the full object schema, its compiled validator, names.
+
+import { Type } from '@sinclair/typebox';
+import { gvString, listKindOf, qualifiedResource, type ResourceDefinition } from '../api/definition.js';
+import { SchemaValidator, type Schema } from '../api/schema-validator.js';
+import { ObjectMetaSchema } from '../api/schemas/index.js';
+import { resourcePrefix } from './keys.js';
+
+export interface CompiledDefinition {
+  def: ResourceDefinition;
+  gv: string;
+  listKind: string;
+  /** `workloads.kuma.io`, `pods`: the name kube uses in messages. */
+  qualified: string;
+  prefix: string;
+  /** Schema of the whole object: apiVersion, kind, metadata and the body. */
+  fullSchema: Schema;
+  validator: SchemaValidator;
+}
+
+export function compileDefinition(def: ResourceDefinition): CompiledDefinition {
+  const body = def.schema as unknown as { properties?: Record<string, unknown>; required?: string[] };
+  const fullSchema = {
+    type: 'object',
+    description: def.description ?? `${def.kind} is a ${def.group || 'core'} ${def.version} resource.`,
+    properties: {
+      apiVersion: Type.String({ description: 'APIVersion defines the versioned schema of this representation of an object.' }),
+      kind: Type.String({ description: 'Kind is a string value representing the REST resource this object represents.' }),
+      metadata: ObjectMetaSchema,
+      ...(body.properties ?? {}),
+    },
+    ...(body.required?.length ? { required: body.required } : {}),
+  };
+  return {
+    def,
+    gv: gvString(def),
+    listKind: listKindOf(def),
+    qualified: qualifiedResource(def),
+    prefix: resourcePrefix(def),
+    fullSchema,
+    validator: new SchemaValidator(fullSchema),
+  };
+}

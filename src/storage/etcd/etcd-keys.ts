@@ -1,0 +1,48 @@
+// Maps store keys to etcd keys under an optional namespace prefix (so several
+// stores, e.g. tests, can share one etcd) and etcd key-values back to ours.
+
+import type { IKeyValue } from 'etcd3';
+import type { KeyValue } from '../types.js';
+
+export class KeyCodec {
+  private readonly prefixBytes: number;
+
+  constructor(private readonly prefix = '') {
+    this.prefixBytes = Buffer.byteLength(prefix);
+  }
+
+  encode(key: string): Buffer {
+    return Buffer.from(this.prefix + key);
+  }
+
+  decode(key: Buffer): string {
+    return key.toString('utf8', this.prefixBytes);
+  }
+
+  /** etcd's range_end for "every key starting with `prefix`". */
+  rangeEnd(prefix: string): Buffer {
+    const b = this.encode(prefix);
+    for (let i = b.length - 1; i >= 0; i--) {
+      if (b[i] < 0xff) {
+        const end = b.subarray(0, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return Buffer.from([0]); // "\0" means: to the end of the keyspace
+  }
+
+  toKv(kv: IKeyValue): KeyValue {
+    return {
+      key: this.decode(kv.key),
+      value: kv.value.toString(),
+      createRevision: Number(kv.create_revision),
+      modRevision: Number(kv.mod_revision),
+    };
+  }
+}
+
+/** Whether an etcd error says the requested revision was compacted away. */
+export function isEtcdCompacted(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('required revision has been compacted');
+}
