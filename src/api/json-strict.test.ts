@@ -58,6 +58,11 @@ describe('findDuplicateKeys', () => {
     assert.deepEqual(findDuplicateKeys('{"l":[1,[2,3],{"x":[4,5]},"s,t",{"z":1,"z":1}]}'), ['l[4].z']);
   });
 
+  it('does not throw on malformed text', () => {
+    assert.deepEqual(findDuplicateKeys('}]{"a":1,"a":2'), ['a']);
+    assert.deepEqual(findDuplicateKeys('{"a":"unterminated'), []);
+  });
+
   it('agrees with generated documents', () => {
     // Deterministic generator: random nesting, with duplicates injected where the expected paths are known.
     let seed = 12345;

@@ -32,7 +32,7 @@ describe('parseLabelSelector', () => {
     assert.deepEqual(parseLabelSelector('a'), [{ key: 'a', operator: 'exists', values: [] }]);
     assert.deepEqual(parseLabelSelector('!a'), [{ key: 'a', operator: '!', values: [] }]);
     assert.deepEqual(parseLabelSelector('a>5'), [{ key: 'a', operator: 'gt', values: ['5'] }]);
-    assert.deepEqual(parseLabelSelector('a<-5'), [{ key: 'a', operator: 'lt', values: ['-5'] }]);
+    assert.deepEqual(parseLabelSelector('a<5'), [{ key: 'a', operator: 'lt', values: ['5'] }]);
   });
 
   it('joins requirements with commas, tolerates whitespace and sorts by key', () => {

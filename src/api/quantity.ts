@@ -149,7 +149,8 @@ function fromNumber(n: number): [bigint, number] {
 /**
  * Renders a number of base units canonically: `cpu` in decimal SI (1.5 →
  * `1500m`, 2 → `2`), `bytes` in binary SI where exact (1073741824 → `1Gi`),
- * `plain` as bare decimal digits (counts such as pods: 110 → `110`).
+ * `plain` as bare decimal digits (counts such as pods: 110 → `110`). Digits
+ * below a nano-unit are rounded to nearest, so 0.1 + 0.2 cores is `300m`.
  */
 export function formatQuantity(n: number, kind: 'cpu' | 'bytes' | 'plain'): string {
   const [mantissa, exponent] = fromNumber(n);

@@ -15,7 +15,8 @@ import { defineResource, type ResourceDefinition } from '../api/definition.js';
 import { compileDefinition, type CompiledDefinition } from '../registry/compiled-definition.js';
 import { OBJECT_META, OpenApiPublisher, SCALE, schemaName, toOpenApiSchema, type OpenApiSource } from './openapi.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Documents are read back as loose JSON: the assertions name the fields they expect.
+type Json = Record<string, any>;
 
 const GROUP = 'example.workplane.io';
 const widgets = defineResource({

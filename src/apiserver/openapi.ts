@@ -148,7 +148,7 @@ export function openApiDocument(src: OpenApiSource): Json {
 function kindSchema(c: CompiledDefinition): Json {
   const s = toOpenApiSchema(c.fullSchema);
   const properties = { ...(s.properties as Json | undefined) };
-  properties.metadata = refProp(OBJECT_META, 'Standard object metadata: name, namespace, labels, annotations and lifecycle fields.');
+  properties.metadata = refProp(OBJECT_META, 'Standard object metadata.');
   return { ...s, properties, 'x-kubernetes-group-version-kind': [gvk(c.def.group, c.def.version, c.def.kind)] };
 }
 

@@ -58,6 +58,25 @@ const captured = {
     '6b3873000a320a17617574686f72697a6174696f6e2e6b38732e696f2f7631121753656c665375626a656374416363657373526576696577122f0a100a0012001a0022002a003200380042001211120f0a082f6865616c74687a12036765741a08080012001a0020001a002200',
   canIList:
     '6b3873000a310a17617574686f72697a6174696f6e2e6b38732e696f2f7631121653656c665375626a65637452756c657352657669657712220a100a0012001a0022002a0032003800420012080a067465616d2d611a04180022001a002200',
+  // kubectl create configmap wire-cm --from-literal=a=b --from-literal=greeting='hello world'
+  createConfigMap:
+    '6b3873000a0f0a0276311209436f6e6669674d6170123a0a170a07776972652d636d12001a0022002a0032003800420012060a016112016212170a086772656574696e67120b68656c6c6f20776f726c641a002200',
+  // kubectl create configmap wire-bin --from-file=blob=<bytes 00 ff fe "bin"> --from-literal=text=plain
+  createConfigMapBinary:
+    '6b3873000a0f0a0276311209436f6e6669674d617012390a180a08776972652d62696e12001a0022002a00320038004200120d0a04746578741205706c61696e1a0e0a04626c6f62120600fffe62696e1a002200',
+  // kubectl create secret generic wire-secret --from-literal=k=v --from-literal=password='s3cr=t!'
+  createSecret:
+    '6b3873000a0c0a0276311206536563726574123c0a1b0a0b776972652d73656372657412001a0022002a0032003800420012060a016b12017612130a0870617373776f72641207733363723d74211a001a002200',
+  // kubectl create secret generic wire-tls --type=example.com/custom --from-literal=x=y
+  createSecretTyped:
+    '6b3873000a0c0a027631120653656372657412360a180a08776972652d746c7312001a0022002a0032003800420012060a01781201791a126578616d706c652e636f6d2f637573746f6d1a002200',
+  // kubectl create token wire-sa
+  createToken:
+    '6b3873000a280a1861757468656e7469636174696f6e2e6b38732e696f2f7631120c546f6b656e52657175657374121a0a100a0012001a0022002a0032003800420012001a040a0012001a002200',
+  // kubectl create token wire-sa --audience=api --audience=vault --duration=10m
+  //   --bound-object-kind=Secret --bound-object-name=wire-secret --bound-object-uid=1234-abcd
+  createTokenBound:
+    '6b3873000a280a1861757468656e7469636174696f6e2e6b38732e696f2f7631120c546f6b656e52657175657374124f0a100a0012001a0022002a0032003800420012350a036170690a057661756c741a240a06536563726574120276311a0b776972652d7365637265742209313233342d6162636420d8041a040a0012001a002200',
 };
 const hex = (s: string) => Buffer.from(s, 'hex');
 
@@ -109,6 +128,68 @@ describe('decodeKubeProtobuf: bodies kubectl sends', () => {
       metadata: {},
       spec: { namespace: 'team-a' },
       status: { incomplete: false },
+    });
+  });
+
+  it('kubectl create configmap --from-literal', () => {
+    assert.deepEqual(decodeKubeProtobuf(hex(captured.createConfigMap)), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'wire-cm' },
+      data: { a: 'b', greeting: 'hello world' },
+    });
+  });
+
+  it('kubectl create configmap --from-file with non-UTF-8 content', () => {
+    assert.deepEqual(decodeKubeProtobuf(hex(captured.createConfigMapBinary)), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'wire-bin' },
+      data: { text: 'plain' },
+      binaryData: { blob: Buffer.from([0x00, 0xff, 0xfe, ...Buffer.from('bin')]).toString('base64') },
+    });
+  });
+
+  it('kubectl create secret generic: data values become base64', () => {
+    assert.deepEqual(decodeKubeProtobuf(hex(captured.createSecret)), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'wire-secret' },
+      data: { k: 'dg==', password: 'czNjcj10IQ==' },
+    });
+  });
+
+  it('kubectl create secret generic --type', () => {
+    assert.deepEqual(decodeKubeProtobuf(hex(captured.createSecretTyped)), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'wire-tls' },
+      data: { x: 'eQ==' },
+      type: 'example.com/custom',
+    });
+  });
+
+  it('kubectl create token', () => {
+    assert.deepEqual(decodeKubeProtobuf(hex(captured.createToken)), {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      metadata: {},
+      spec: {},
+      status: {},
+    });
+  });
+
+  it('kubectl create token with audiences, duration and a bound object', () => {
+    assert.deepEqual(decodeKubeProtobuf(hex(captured.createTokenBound)), {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      metadata: {},
+      spec: {
+        audiences: ['api', 'vault'],
+        expirationSeconds: 600,
+        boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'wire-secret', uid: '1234-abcd' },
+      },
+      status: {},
     });
   });
 });
@@ -265,6 +346,61 @@ describe('decodeKubeProtobuf: encoded objects', () => {
     assert.deepEqual(obj, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa' } });
   });
 
+  it('decodes ConfigMap immutable and keeps an explicit false', () => {
+    const bin = new Uint8Array([0, 1, 2, 250]);
+    const obj = decodeKubeProtobuf(
+      envelope('v1', 'ConfigMap', [[1, [[1, 'c'], [3, 'shop']]], entry(2, 'empty', ''), [3, [[1, 'raw'], [2, bin]]], [4, false]]),
+    );
+    assert.deepEqual(obj, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'shop' },
+      data: { empty: '' },
+      binaryData: { raw: 'AAEC+g==' },
+      immutable: false,
+    });
+  });
+
+  it('decodes Secret stringData, type, immutable and an empty data value', () => {
+    const obj = decodeKubeProtobuf(
+      envelope('v1', 'Secret', [
+        [1, [[1, 's']]],
+        [2, [[1, 'blank'], [2, new Uint8Array()]]],
+        [2, [[1, 'token'], [2, Buffer.from('abc')]]],
+        [3, 'kubernetes.io/basic-auth'],
+        entry(4, 'username', 'admin'),
+        [5, true],
+      ]),
+    );
+    assert.deepEqual(obj, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { blank: '', token: 'YWJj' },
+      type: 'kubernetes.io/basic-auth',
+      stringData: { username: 'admin' },
+      immutable: true,
+    });
+  });
+
+  it('decodes TokenRequest status and keeps an explicit expirationSeconds: 0', () => {
+    const issued = Date.parse('2024-05-01T13:00:00Z') / 1000;
+    const obj = decodeKubeProtobuf(
+      envelope('authentication.k8s.io/v1', 'TokenRequest', [
+        [1, [[1, 'sa']]],
+        [2, [[4, 0], [3, [[1, 'Pod'], [3, 'p']]]]],
+        [3, [[1, 'eyJ.token'], [2, { time: issued }]]],
+      ]),
+    );
+    assert.deepEqual(obj, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      metadata: { name: 'sa' },
+      spec: { expirationSeconds: 0, boundObjectRef: { kind: 'Pod', name: 'p' } },
+      status: { token: 'eyJ.token', expirationTimestamp: '2024-05-01T13:00:00Z' },
+    });
+  });
+
   it('reads large int64 values', () => {
     const obj = decodeKubeProtobuf(envelope('v1', 'Namespace', [[1, [[1, 'n'], [7, 2 ** 40 + 5]]]]));
     assert.equal((obj.metadata as Record<string, unknown>).generation, 2 ** 40 + 5);
@@ -285,11 +421,11 @@ describe('decodeKubeProtobuf: refusals', () => {
   });
 
   it('refuses kinds it does not decode with a 415 naming the kind', () => {
-    assert.throws(() => decodeKubeProtobuf(envelope('v1', 'ConfigMap', [[1, [[1, 'c']]]])), apiErrorWith(415, /^ConfigMap in version "v1" cannot be decoded/));
+    assert.throws(() => decodeKubeProtobuf(envelope('apps/v1', 'Deployment', [[1, [[1, 'd']]]])), apiErrorWith(415, /^Deployment in version "apps\/v1" cannot be decoded/));
     assert.throws(() => decodeKubeProtobuf(envelope('apps/v1', 'Namespace', [])), apiErrorWith(415, /^Namespace in version "apps\/v1"/));
     const e = (() => {
       try {
-        decodeKubeProtobuf(envelope('v1', 'Secret', []));
+        decodeKubeProtobuf(envelope('v1', 'Pod', []));
       } catch (err) {
         return err as ApiError;
       }

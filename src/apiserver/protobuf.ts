@@ -1,7 +1,8 @@
 // Decodes the Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`)
 // that kubectl sends for a few typed calls (`create namespace`, `create
-// serviceaccount`, `auth can-i`, `auth can-i --list`) into the JSON object the
-// rest of the server works with. kubectl does not fall back to JSON on a 415,
+// serviceaccount`, `create configmap`, `create secret generic`, `create token`,
+// `auth can-i`, `auth can-i --list`) into the JSON object the rest of the
+// server works with. kubectl does not fall back to JSON on a 415,
 // so these kinds must decode; anything else is refused by name.
 //
 // Messages are described as data (field number → JSON name and type), checked
@@ -12,7 +13,9 @@ import { Reader } from 'protobufjs/minimal.js';
 import type { Long } from 'protobufjs/minimal.js';
 import { badRequest, unsupportedMediaType } from '../api/errors.js';
 
-type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map';
+// 'map' is map<string,string>; 'binaryMap' is map<string,bytes>, whose values
+// JSON carries as base64 strings (ConfigMap.binaryData, Secret.data).
+type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap';
 
 interface FieldSpec {
   name: string;
@@ -86,11 +89,39 @@ const namespace: MessageSpec = {
   }),
 };
 
+// Both `immutable` fields are Go *bool, so an explicit false survives.
+const configMap: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: { name: 'data', type: 'map' },
+  3: { name: 'binaryData', type: 'binaryMap' },
+  4: { name: 'immutable', type: 'bool' },
+};
+
+const secret: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: { name: 'data', type: 'binaryMap' },
+  3: str('type'),
+  4: { name: 'stringData', type: 'map' },
+  5: { name: 'immutable', type: 'bool' },
+};
+
 const serviceAccount: MessageSpec = {
   1: msg('metadata', objectMeta),
   2: msg('secrets', objectReference, true),
   3: msg('imagePullSecrets', { 1: str('name') }, true),
   4: { name: 'automountServiceAccountToken', type: 'bool' },
+};
+
+// k8s.io/api/authentication/v1
+const tokenRequest: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: msg('spec', {
+    1: strs('audiences'),
+    // Go *int64: an explicit 0 reaches validation instead of reading as "unset".
+    4: { name: 'expirationSeconds', type: 'int64', keepZero: true },
+    3: msg('boundObjectRef', { 1: str('kind'), 2: str('apiVersion'), 3: str('name'), 4: str('uid') }),
+  }),
+  3: msg('status', { 1: str('token'), 2: { name: 'expirationTimestamp', type: 'time' } }),
 };
 
 // k8s.io/api/authorization/v1
@@ -132,6 +163,9 @@ const selfSubjectRulesReview: MessageSpec = {
 const kinds: Record<string, MessageSpec> = {
   'v1/Namespace': namespace,
   'v1/ServiceAccount': serviceAccount,
+  'v1/ConfigMap': configMap,
+  'v1/Secret': secret,
+  'authentication.k8s.io/v1/TokenRequest': tokenRequest,
   'authorization.k8s.io/v1/SelfSubjectAccessReview': selfSubjectAccessReview,
   'authorization.k8s.io/v1/SelfSubjectRulesReview': selfSubjectRulesReview,
 };
@@ -167,13 +201,13 @@ function decodeTime(r: Reader, end: number): string | undefined {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function decodeMapEntry(r: Reader, end: number): [string, string] {
+function decodeMapEntry(r: Reader, end: number, binary: boolean): [string, string] {
   let key = '';
   let value = '';
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === ((1 << 3) | WIRE_LEN)) key = r.string();
-    else if (tag === ((2 << 3) | WIRE_LEN)) value = r.string();
+    else if (tag === ((2 << 3) | WIRE_LEN)) value = binary ? Buffer.from(r.bytes()).toString('base64') : r.string();
     else r.skipType(tag & 7);
   }
   expectEnd(r, end);
@@ -196,7 +230,7 @@ function readValue(r: Reader, f: FieldSpec): unknown {
       const end = r.uint32() + r.pos;
       if (end > r.len) throw new RangeError(`index out of range: ${end} > ${r.len}`);
       if (f.type === 'time') return decodeTime(r, end);
-      if (f.type === 'map') return decodeMapEntry(r, end);
+      if (f.type === 'map' || f.type === 'binaryMap') return decodeMapEntry(r, end, f.type === 'binaryMap');
       return decodeMessage(r, end, f.type);
     }
   }
@@ -220,7 +254,7 @@ function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record<string
       continue;
     }
     const v = readValue(r, f);
-    if (f.type === 'map') {
+    if (f.type === 'map' || f.type === 'binaryMap') {
       const [k, val] = v as [string, string];
       ((out[f.name] ??= {}) as Record<string, string>)[k] = val;
     } else if (f.repeated) {

@@ -39,6 +39,12 @@ export interface DeleteOpts {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+export interface WatchOpts extends ListOpts {
+  allowBookmarks?: boolean;
+  /** Server-side timeout; the HTTP client picks 5-10 minutes when unset. */
+  timeoutSeconds?: number;
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 
 export interface WatchHandler {
@@ -56,17 +62,26 @@ export interface ResourceClient {
   readonly gvr: GroupVersionResource;
   readonly kind: string;
   readonly namespaced: boolean;
-  /** Returns undefined when not found. Results are shared: clone before mutating. */
+  /** Returns undefined when not found. The result is the caller's own copy. */
   get(namespace: string | undefined, name: string): Promise<KObject | undefined>;
+  /** Items carry apiVersion and kind, and are the caller's own copies. */
   list(namespace?: string, opts?: ListOpts): Promise<ObjectList>;
   create(namespace: string | undefined, obj: KObject, opts?: WriteOpts): Promise<KObject>;
-  /** PUT guarded by obj.metadata.resourceVersion (409 Conflict when stale). */
-  update(namespace: string | undefined, obj: KObject, opts?: WriteOpts): Promise<KObject>;
+  /**
+   * PUT guarded by obj.metadata.resourceVersion (409 Conflict when stale).
+   * `subresource` writes through a custom subresource such as a Namespace's
+   * `finalize` (PUT .../namespaces/x/finalize over HTTP).
+   */
+  update(namespace: string | undefined, obj: KObject, opts?: WriteOpts & { subresource?: string }): Promise<KObject>;
   updateStatus(namespace: string | undefined, obj: KObject, opts?: WriteOpts): Promise<KObject>;
   patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOpts & { subresource?: string }): Promise<KObject>;
   /** Resolves with the object as left by the delete; rejects 404 when absent. */
   delete(namespace: string | undefined, name: string, opts?: DeleteOpts): Promise<KObject>;
-  watch(namespace: string | undefined, opts: ListOpts & { allowBookmarks?: boolean }, handler: WatchHandler): Watch;
+  /**
+   * Events may arrive before watch() returns (in-process replay). Objects are
+   * shared with the client's cache: read-only. onClose is not called after stop().
+   */
+  watch(namespace: string | undefined, opts: WatchOpts, handler: WatchHandler): Watch;
 }
 
 export interface Client {

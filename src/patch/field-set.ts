@@ -96,8 +96,11 @@ export class FieldSet {
 
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (this.member && this.kids?.size) out['.'] = {};
-    for (const el of [...this.children.keys()].sort()) out[el] = this.kids!.get(el)!.toFieldsV1();
+    if (!this.kids?.size) return out;
+    if (this.member) out['.'] = {};
+    const els = [...this.kids.keys()];
+    if (els.length > 1) els.sort();
+    for (const el of els) out[el] = this.kids.get(el)!.toFieldsV1();
     return out;
   }
 

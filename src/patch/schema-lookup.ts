@@ -53,12 +53,19 @@ const METADATA_SCHEMA: Schema = {
 
 const rootCache = new WeakMap<object, Schema>();
 
+/** For callers without a schema: only metadata is known, everything else is open. */
+const OPEN_ROOT: Schema = {
+  type: 'object',
+  properties: { apiVersion: STRING, kind: STRING, metadata: METADATA_SCHEMA },
+  'x-kubernetes-preserve-unknown-fields': true,
+};
+
 /**
  * The schema of a whole object: the definition's body schema plus apiVersion,
  * kind and metadata. Cached per body schema, since this runs on every write.
  */
 export function rootSchema(body: Schema | undefined): Schema {
-  if (!body) return { type: 'object', properties: { apiVersion: STRING, kind: STRING, metadata: METADATA_SCHEMA }, 'x-kubernetes-preserve-unknown-fields': true };
+  if (!body) return OPEN_ROOT;
   let root = rootCache.get(body);
   if (!root) {
     const props = (body.properties ?? {}) as Record<string, unknown>;
@@ -70,15 +77,23 @@ export function rootSchema(body: Schema | undefined): Schema {
 
 const asSchema = (v: unknown): Schema | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Schema) : undefined);
 
+/** Value schema of a free-form map: `additionalProperties`, or TypeBox Record's `patternProperties`. */
+function mapValues(s: Schema): Schema | undefined {
+  const extra = asSchema(s.additionalProperties);
+  if (extra) return extra;
+  const patterns = asSchema(s.patternProperties);
+  return patterns ? asSchema(Object.values(patterns)[0]) : undefined;
+}
+
 /** Sees through anyOf/oneOf/allOf wrappers to the branch that describes structure. */
 function resolve(s: Schema | undefined): Schema | undefined {
-  if (!s || s.properties || s.items || s.additionalProperties !== undefined) return s;
+  if (!s || s.properties || s.items || s.additionalProperties !== undefined || s.patternProperties) return s;
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     const branches = s[key];
     if (!Array.isArray(branches)) continue;
     for (const b of branches) {
       const r = resolve(asSchema(b));
-      if (r && (r.properties || r.items || asSchema(r.additionalProperties))) return r;
+      if (r && (r.properties || r.items || mapValues(r))) return r;
     }
   }
   return s;
@@ -90,7 +105,7 @@ export function fieldSchema(s: Schema | undefined, key: string): Schema | undefi
   if (!r) return undefined;
   const props = asSchema(r.properties);
   if (props && Object.hasOwn(props, key)) return resolve(asSchema(props[key]));
-  return resolve(asSchema(r.additionalProperties));
+  return resolve(mapValues(r));
 }
 
 /** True when `key` is a declared property (a struct field), not an entry of a map. */
@@ -105,6 +120,7 @@ export const isAtomicMap = (s: Schema | undefined): boolean => s?.['x-kubernetes
 
 export interface ListShape {
   type: 'atomic' | 'set' | 'map';
+  /** Key fields of a keyed list, sorted by name. */
   keys: string[];
 }
 
@@ -117,11 +133,20 @@ const SET: ListShape = { type: 'set', keys: [] };
  */
 export function listShape(s: Schema | undefined): ListShape {
   if (!s) return ATOMIC;
+  let shape = shapeCache.get(s);
+  if (!shape) shapeCache.set(s, (shape = computeListShape(s)));
+  return shape;
+}
+
+const shapeCache = new WeakMap<Schema, ListShape>();
+
+function computeListShape(s: Schema): ListShape {
   const t = s['x-kubernetes-list-type'];
   if (t === 'set') return SET;
   if (t === 'map') {
     const keys = s['x-kubernetes-list-map-keys'];
-    return Array.isArray(keys) && keys.length > 0 ? { type: 'map', keys: keys as string[] } : ATOMIC;
+    // Sorted once here: keyed item elements list their key fields in name order.
+    return Array.isArray(keys) && keys.length > 0 ? { type: 'map', keys: [...(keys as string[])].sort() } : ATOMIC;
   }
   if (t === 'atomic') return ATOMIC;
   const meta = patchMeta(s);
@@ -148,4 +173,5 @@ export function patchMeta(s: Schema | undefined): PatchMeta {
 }
 
 /** A free-form map (`additionalProperties` only): emptied maps are dropped, as Go's omitempty does. */
-export const isMapSchema = (s: Schema | undefined): boolean => !!s && !s.properties && !!asSchema(s.additionalProperties);
+export const isMapSchema = (s: Schema | undefined): boolean =>
+  !!s && Object.keys(asSchema(s.properties) ?? {}).length === 0 && !!mapValues(s);

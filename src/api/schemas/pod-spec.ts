@@ -3,16 +3,12 @@
 // image-dependent ones (imagePullPolicy) live in core/pod-defaults.ts.
 
 import { Type } from '@sinclair/typebox';
-import { bool, int32, int64, listOf, openObject, opt, str, strEnum, stringMap } from './builders.js';
+import { bool, int32, int64, listOf, openObject, opt, str, stringMap } from './builders.js';
 import { ContainerSchema } from './container.js';
 import { ObjectMetaSchema } from './object-meta.js';
 import { LocalObjectReferenceSchema } from './references.js';
 import { ResourceRequirementsSchema, resourceList } from './resources.js';
 import { VolumeSchema } from './volume.js';
-
-export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
-export const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'] as const;
-export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
 export const TolerationSchema = Type.Object(
   {

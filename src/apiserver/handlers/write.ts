@@ -59,10 +59,12 @@ export function patchMutation(ctx: HandlerContext, type: string, patch: unknown,
         mutate: (cur) => {
           const applied = clone(patch) as KObject;
           if (!isPlainObject(applied.metadata)) applied.metadata = {};
+          // The main resource never takes status; an apply config must not claim it either.
+          if (ctx.info.subresource !== 'status' && cd.def.subresources?.status) delete applied.status;
           if (applied.metadata.name && applied.metadata.name !== ctx.info.name) {
             throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
           }
-          const r = applyServerSide({ live: cur, applied, manager, force, schema: cd.fullSchema, apiVersion: cd.gv, now: nowIso() });
+          const r = applyServerSide({ live: cur, applied, manager, force, schema: cd.fullSchema, apiVersion: cd.gv, now: nowIso(), subresource: ctx.info.subresource });
           const out = r.object as KObject;
           out.metadata.managedFields = r.managedFields as never;
           return out;

@@ -1,0 +1,40 @@
+// The core kinds Workplane serves (core/v1, coordination.k8s.io, authorization.k8s.io).
+
+import type { ResourceDefinition } from '../definition.js';
+import { selfSubjectAccessReviewDefinition, selfSubjectRulesReviewDefinition } from './access-reviews.js';
+import { configMapDefinition } from './config-map.js';
+import { eventDefinition } from './event.js';
+import { leaseDefinition } from './lease.js';
+import { namespaceDefinition } from './namespace.js';
+import { nodeDefinition } from './node.js';
+import { podDefinition } from './pod.js';
+import { secretDefinition } from './secret.js';
+import { serviceAccountDefinition } from './service-account.js';
+
+export * from './access-reviews.js';
+export * from './config-map.js';
+export * from './event.js';
+export * from './lease.js';
+export * from './namespace.js';
+export * from './node.js';
+export * from './pod.js';
+export * from './pod-defaults.js';
+export * from './pod-qos.js';
+export * from './pod-table.js';
+export * from './pod-update.js';
+export * from './secret.js';
+export * from './service-account.js';
+export * from './token-request.js';
+
+export const coreDefinitions: ResourceDefinition[] = [
+  namespaceDefinition,
+  serviceAccountDefinition,
+  podDefinition,
+  nodeDefinition,
+  eventDefinition,
+  secretDefinition,
+  configMapDefinition,
+  leaseDefinition,
+  selfSubjectAccessReviewDefinition,
+  selfSubjectRulesReviewDefinition,
+];

@@ -1,0 +1,94 @@
+// `npm run bench`: API server throughput, each figure printed beside a baseline
+// measured in the same run (the raw storage engine), as a ratio, because this
+// machine is shared and noisy.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startControlPlane } from '../controlplane/control-plane.js';
+import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
+import { openStore } from '../storage/open-store.js';
+import { JsonClient } from './http.js';
+
+const N = Number(process.env.BENCH_N ?? 3000);
+const CONCURRENCY = 32;
+
+async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+async function rawStorageRate(kind: 'sqlite' | 'memory'): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-raw-'));
+  const store = await openStore({ kind, dataDir: dir });
+  const value = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'bench' }, data: { k: 'v'.repeat(64) } });
+  const t0 = performance.now();
+  await pool(N, CONCURRENCY, async (i) => {
+    await store.create(`/registry/core/configmaps/bench/cm-${i}`, value);
+  });
+  const rate = N / ((performance.now() - t0) / 1000);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return rate;
+}
+
+async function apiRates(kind: 'sqlite' | 'memory') {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-api-'));
+  const cp = await startControlPlane({
+    dataDir: dir,
+    listen: '127.0.0.1:0',
+    storage: kind,
+    etcdEndpoints: [],
+    config: {},
+    runtimeConfig: {},
+    featureGates: DEFAULT_FEATURE_GATES,
+    agentNodes: 0,
+    logLevel: 'warn',
+    compactionIntervalSeconds: 0,
+  });
+  const c = new JsonClient(cp.url, cp.adminToken, cp.caPem);
+  await c.send('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
+  const t0 = performance.now();
+  await pool(N, CONCURRENCY, async (i) => {
+    const r = await c.send('POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `cm-${i}` }, data: { k: 'v'.repeat(64) } });
+    if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
+  });
+  const create = N / ((performance.now() - t0) / 1000);
+  const t1 = performance.now();
+  const LISTS = 20;
+  for (let i = 0; i < LISTS; i++) {
+    const r = await c.send('GET', '/api/v1/namespaces/bench/configmaps');
+    if (r.status !== 200) throw new Error('list failed');
+  }
+  const listMs = (performance.now() - t1) / LISTS;
+  const t2 = performance.now();
+  await pool(N, CONCURRENCY, async (i) => {
+    const r = await c.send('PATCH', `/api/v1/namespaces/bench/configmaps/cm-${i}`, { data: { k: 'updated' } }, 'application/merge-patch+json');
+    if (r.status !== 200) throw new Error(`patch failed: ${r.status}`);
+  });
+  const patch = N / ((performance.now() - t2) / 1000);
+  c.close();
+  await cp.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { create, patch, listMs };
+}
+
+const fmt = (n: number) => n.toFixed(0).padStart(7);
+
+async function main() {
+  console.log(`workplane bench: ${N} objects, ${CONCURRENCY} concurrent clients over HTTPS (node ${process.versions.node})\n`);
+  for (const kind of ['memory', 'sqlite'] as const) {
+    const raw = await rawStorageRate(kind);
+    const api = await apiRates(kind);
+    console.log(`${kind.padEnd(7)} raw storage creates/s ${fmt(raw)} | API creates/s ${fmt(api.create)} (${((api.create / raw) * 100).toFixed(1)}% of raw) | API merge patches/s ${fmt(api.patch)} | list of ${N} ${api.listMs.toFixed(1)} ms`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
