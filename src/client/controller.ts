@@ -6,7 +6,7 @@
 
 import { isConflict } from '../api/errors.js';
 import type { KObject } from '../api/object.js';
-import type { Informer } from './informer.js';
+import type { Informer, InformerHandler } from './informer.js';
 import { stderrLogger, type Logger } from './logger.js';
 import { keyOf, objectKey } from './object-key.js';
 import { SharedInformers } from './shared-informers.js';
@@ -103,14 +103,13 @@ export class Controller {
 
   /** Enqueues map(obj) for every change an informer reports. */
   watch(inf: Informer, map: MapFn): void {
-    this.watched.push(inf);
     const enqueue = (obj: KObject) => {
       const keys = map(obj);
       if (keys === undefined) return;
       if (typeof keys === 'string') this.queue.add(keys);
       else for (const k of keys) this.queue.add(k);
     };
-    inf.addHandler({
+    this.watchWith(inf, {
       onAdd: enqueue,
       onUpdate: (oldObj, newObj) => {
         enqueue(oldObj);
@@ -118,6 +117,12 @@ export class Controller {
       },
       onDelete: enqueue,
     });
+  }
+
+  /** For controllers that keep state per event (the garbage collector's graph): workers wait for `inf` to sync. */
+  watchWith(inf: Informer, h: InformerHandler): void {
+    this.watched.push(inf);
+    inf.addHandler(h);
   }
 
   enqueue(key: string): void {

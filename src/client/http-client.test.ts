@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, isNotFound } from '../api/errors.js';
 import type { KObject } from '../api/object.js';
+import { createCertificateAuthority } from '../security/ca.js';
 import { renderKubeconfig } from '../security/kubeconfig.js';
+import { issueServingCert } from '../security/serving-cert.js';
 import { writeSecretFile } from '../security/secret-file.js';
 import { HttpClient } from './http-client.js';
 import { Informer } from './informer.js';
@@ -19,7 +22,7 @@ import type { PatchType } from './types.js';
 const TOKEN = 't0k';
 
 /** A tiny API server: routes REST calls to the in-process client of a real registry. */
-function fakeServer(api: TestApi): Server {
+function fakeApi(api: TestApi): (req: IncomingMessage, res: ServerResponse) => void {
   const send = (res: ServerResponse, code: number, body: unknown) => {
     res.writeHead(code, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -81,10 +84,21 @@ function fakeServer(api: TestApi): Server {
     if (req.method === 'DELETE') return send(res, 200, await rc.delete(ns, name, body as never));
     send(res, 405, new ApiError(405, 'MethodNotAllowed', 'no').toStatus());
   };
-  return createServer((req, res) => {
+  return (req, res) => {
     handle(req, res).catch((e) => send(res, (e as ApiError).code ?? 500, e instanceof ApiError ? e.toStatus() : { message: String(e) }));
-  });
+  };
 }
+
+const listen = async (server: Server | HttpsServer) => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return (server.address() as AddressInfo).port;
+};
+
+const shut = (server: Server | HttpsServer) =>
+  new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
 
 describe('HttpClient', () => {
   let api: TestApi;
@@ -93,17 +107,13 @@ describe('HttpClient', () => {
   let client: HttpClient;
   before(async () => {
     api = await startTestApi();
-    server = fakeServer(api);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = createServer(fakeApi(api));
+    url = `http://127.0.0.1:${await listen(server)}`;
     client = await HttpClient.connect({ server: url, token: TOKEN, fieldManager: 'http-test' });
   });
   after(async () => {
     client.close();
-    await new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    });
+    await shut(server);
     await api.close();
   });
 
@@ -180,6 +190,23 @@ describe('HttpClient', () => {
       c.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('speaks HTTPS pinned to the cluster CA', async () => {
+    const ca = await createCertificateAuthority();
+    const serving = await issueServingCert(ca, ['127.0.0.1']);
+    const tls = createHttpsServer({ cert: serving.certPem, key: serving.keyPem }, fakeApi(api));
+    const port = await listen(tls);
+    try {
+      const c = await HttpClient.connect({ server: `https://127.0.0.1:${port}`, token: TOKEN, caPem: ca.certPem });
+      await c.resource(WIDGETS).create('tls', widget('tls', 'secure'));
+      assert.ok(await c.resource(WIDGETS).get('tls', 'secure'));
+      c.close();
+      const other = await createCertificateAuthority();
+      await assert.rejects(HttpClient.connect({ server: `https://127.0.0.1:${port}`, token: TOKEN, caPem: other.certPem }));
+    } finally {
+      await shut(tls);
     }
   });
 });

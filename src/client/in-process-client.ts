@@ -13,8 +13,7 @@
 import type { UserInfo } from '../api/definition.js';
 import { ApiError, badRequest, expired } from '../api/errors.js';
 import { clone, type KObject } from '../api/object.js';
-import { patchMutation } from '../apiserver/handlers/write.js';
-import type { HandlerContext } from '../apiserver/request-context.js';
+import { patchMutation } from '../registry/patch-mutation.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
 import { TooOldError } from '../registry/watch-cache.js';
@@ -163,10 +162,14 @@ class InProcessResourceClient implements ResourceClient {
 
   async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOpts & { subresource?: string }): Promise<KObject> {
     const wo = this.opts(opts, opts?.subresource);
-    // Reuses the HTTP handler's patch code through the two fields it reads; see the
-    // report's proposal to move patchMutation into the registry layer.
-    const ctx = { store: this.store, info: { name }, query: new URLSearchParams(opts?.force ? 'force=true' : '') } as unknown as HandlerContext;
-    const { mutate, apply } = patchMutation(ctx, PATCH_MEDIA[type], patch, wo.fieldManager!);
+    const { mutate, apply } = patchMutation(this.store.cd, {
+      name,
+      mediaType: PATCH_MEDIA[type],
+      patch,
+      manager: wo.fieldManager!,
+      force: opts?.force,
+      subresource: opts?.subresource,
+    });
     const r = await this.store.update(namespace, name, mutate, {
       ...wo,
       createIfMissing: apply && !opts?.subresource,

@@ -19,10 +19,9 @@ export interface ClusterConnection {
   namespace?: string;
 }
 
-interface Named<T> {
+interface Named {
   name: string;
   [k: string]: unknown;
-  value?: T;
 }
 
 export async function loadKubeconfig(path: string, context?: string): Promise<ClusterConnection> {
@@ -53,7 +52,7 @@ export async function parseKubeconfig(text: string, opts: { context?: string; ba
 }
 
 function pick(list: unknown, name: string, what: string, field: string): Record<string, unknown> {
-  const found = Array.isArray(list) ? (list as Named<unknown>[]).find((e) => e?.name === name) : undefined;
+  const found = Array.isArray(list) ? (list as Named[]).find((e) => e?.name === name) : undefined;
   const v = found?.[field];
   if (!v || typeof v !== 'object') throw new Error(`kubeconfig: ${what} "${name}" not found`);
   return v as Record<string, unknown>;

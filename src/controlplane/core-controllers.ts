@@ -1,7 +1,9 @@
 // Starts the in-process core controllers (namespace lifecycle, default service
-// accounts, garbage collection). Filled in as the controllers land.
+// accounts, garbage collection) over the in-process client.
 
 import type { Logger } from 'pino';
+import { InProcessClient } from '../client/in-process-client.js';
+import { runCoreControllers } from '../controllers/core/index.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface Runnables {
@@ -9,8 +11,7 @@ export interface Runnables {
 }
 
 export async function startCoreControllers(registry: Registry, signal: AbortSignal, logger: Logger): Promise<Runnables> {
-  void registry;
-  void signal;
-  void logger;
-  return { stop: async () => {} };
+  const client = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
+  const done = runCoreControllers(client, signal, { log: logger });
+  return { stop: async () => void (await done) };
 }

@@ -89,7 +89,8 @@ export class WatchCache {
   private bucket(prefix: string): Bucket {
     let b = this.buckets.get(prefix);
     if (!b) {
-      b = { objects: new Map(), sorted: null, history: [], oldest: this.revision, watchers: new Set() };
+      // A bucket that did not exist has seen no event since the cache started.
+      b = { objects: new Map(), sorted: null, history: [], oldest: this.startRevision, watchers: new Set() };
       this.buckets.set(prefix, b);
     }
     return b;
