@@ -43,9 +43,16 @@ const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/hea
 
 export class ApiServer {
   readonly discovery: Discovery;
+  private readonly openWatches = new Set<ServerResponse>();
 
   constructor(private readonly deps: ApiServerDeps) {
     this.discovery = new Discovery(deps.registry, deps.serverAddress);
+  }
+
+  /** Ends open watch streams cleanly (terminating chunk), so clients resume rather than error. */
+  endWatches(): void {
+    for (const res of this.openWatches) res.end();
+    this.openWatches.clear();
   }
 
   /** The request listener for node:https / node:http. */
@@ -95,7 +102,11 @@ export class ApiServer {
     if (info.verb === 'watch') {
       const gauge = { group: info.group, resource: info.resource };
       this.deps.metrics.watches.inc(gauge);
-      res.on('close', () => this.deps.metrics.watches.dec(gauge));
+      this.openWatches.add(res);
+      res.on('close', () => {
+        this.openWatches.delete(res);
+        this.deps.metrics.watches.dec(gauge);
+      });
     }
     await handleResource(ctx, this.deps.custom);
   }

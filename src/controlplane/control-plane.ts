@@ -2,6 +2,7 @@
 // admission, security, the HTTPS API server, bootstrap objects and the
 // in-process controllers. `startControlPlane` returns once /readyz would say ok.
 
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +113,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   const controllers = await startCoreControllers(registry, abort.signal, logger);
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
@@ -140,6 +142,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       abort.abort();
       compactor.stop();
       await controllers.stop();
+      api.endWatches();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();

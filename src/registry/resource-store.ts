@@ -348,7 +348,7 @@ export class ResourceStore {
       },
       onError: (err) => sink.onError(err instanceof TooOldError ? err : err),
     });
-    return { cancel: () => h.cancel(), revision: () => cache.revision };
+    return { cancel: () => h.cancel(), revision: () => h.revision() };
   }
 
   /** Raw helper for the in-process machinery: all objects (cache, consistent). */

@@ -189,7 +189,7 @@ export class WatchCache {
    * Streams events under `prefix` with rev > `afterRev`. Replays retained history
    * first, then live events, without gaps or duplicates.
    */
-  watch(prefix: string, afterRev: number, w: Omit<CacheWatcher, 'prefix'>): { cancel(): void } {
+  watch(prefix: string, afterRev: number, w: Omit<CacheWatcher, 'prefix'>): { cancel(): void; revision(): number } {
     const watcher: CacheWatcher = { prefix, ...w };
     const b = this.bucket(bucketOf(prefix));
     if (afterRev < b.oldest) return this.watchFromStorage(prefix, afterRev, watcher);
@@ -198,12 +198,15 @@ export class WatchCache {
     // Replay synchronously so no live event can overtake it; callers must be ready to receive.
     if (replay.length) dispatch(watcher, replay);
     b.watchers.add(watcher);
-    return { cancel: () => b.watchers.delete(watcher) };
+    // Every event up to the cache's revision has been dispatched synchronously.
+    return { cancel: () => b.watchers.delete(watcher), revision: () => this.revision };
   }
 
-  private watchFromStorage(prefix: string, afterRev: number, w: CacheWatcher): { cancel(): void } {
+  private watchFromStorage(prefix: string, afterRev: number, w: CacheWatcher): { cancel(): void; revision(): number } {
     let handle: WatchHandle | undefined;
     let cancelled = false;
+    // Bookmarks may only claim what this replay has delivered, not the cache's revision.
+    let delivered = afterRev;
     const prevs = new Map<string, KObject>();
     handle = this.store.watch(prefix, afterRev, {
       onEvents: (evs) => {
@@ -219,14 +222,19 @@ export class WatchCache {
           prevs.delete(ev.kv.key);
           return { type: 'DELETED', key: ev.kv.key, obj, prev: obj, rev: ev.kv.modRevision };
         });
+        if (out.length) delivered = out[out.length - 1].rev;
         dispatch(w, out);
       },
       onError: (err) => {
         if (cancelled) return;
         w.onError(isCompacted(err) ? new TooOldError(afterRev, err.compacted) : err);
       },
+      onProgress: (rev) => {
+        if (rev > delivered) delivered = rev;
+      },
     });
     return {
+      revision: () => delivered,
       cancel: () => {
         cancelled = true;
         handle?.cancel();

@@ -21,11 +21,16 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
 const hasKeys = (v: unknown) => isPlainObject(v) && Object.keys(v).length > 0;
 
-/** The selector in the string form the scale subresource reports (`app=web`). */
-export const workloadSelectorString = (w: KObject): string => {
+/** The selector in the string form the scale subresource reports (`app=web`); empty when unusable. */
+export function workloadSelectorString(w: KObject): string {
   const sel = section(w, 'spec').selector;
-  return isPlainObject(sel) ? selectorToString(sel as LabelSelector) : '';
-};
+  if (!isPlainObject(sel)) return '';
+  try {
+    return selectorToString(sel as LabelSelector);
+  } catch {
+    return ''; // a bad operator; validation refuses the object anyway
+  }
+}
 
 function applyDefaults(w: KObject, old?: KObject): void {
   if (!isPlainObject(w.spec)) w.spec = {};

@@ -61,7 +61,7 @@ export const BundledSchema = Type.Object(
     certificateParameters: opt(
       Type.Object(
         { expiry: opt(str('Lifetime of issued certificates, a Go duration.', { default: DEFAULT_CERTIFICATE_EXPIRY })) },
-        { description: 'Parameters of the certificates issued to dataplanes.' },
+        { description: 'Parameters of the certificates issued to dataplanes.', default: {} },
       ),
     ),
   },

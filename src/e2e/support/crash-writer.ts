@@ -23,6 +23,9 @@ export interface WriterStats {
   conflicts: number;
   /** Writes deliberately sent with an old resourceVersion, all expected to be refused with 409. */
   staleProbes: number;
+  /** Ambiguous writes found applied / not applied when read back. */
+  ambiguousApplied: number;
+  ambiguousNotApplied: number;
 }
 
 const MAX_ACTIVE = 6;
@@ -40,7 +43,7 @@ export class CrashWriter {
   readonly ledgers = new Map<string, ObjectLedger>();
   readonly violations: string[] = [];
   readonly acked: AckedWrite[] = [];
-  readonly stats: WriterStats = { creates: 0, updates: 0, deletes: 0, reads: 0, acked: 0, ambiguous: 0, refused: 0, conflicts: 0, staleProbes: 0 };
+  readonly stats: WriterStats = { creates: 0, updates: 0, deletes: 0, reads: 0, acked: 0, ambiguous: 0, refused: 0, conflicts: 0, staleProbes: 0, ambiguousApplied: 0, ambiguousNotApplied: 0 };
   private seq = 0;
 
   constructor(
@@ -128,7 +131,7 @@ export class CrashWriter {
     if (out.kind === 'ambiguous') {
       this.stats.ambiguous++;
       l.ambiguousUpdates++;
-      l.unresolved = true;
+      l.unresolved = l.ambiguousPending = true;
       return;
     }
     const { res } = out;
@@ -162,7 +165,7 @@ export class CrashWriter {
     if (out.kind === 'ambiguous') {
       this.stats.ambiguous++;
       l.delete = 'ambiguous';
-      l.unresolved = true;
+      l.unresolved = l.ambiguousPending = true;
       return;
     }
     const { res } = out;
@@ -192,21 +195,29 @@ export class CrashWriter {
       const n = Number(res.body.data?.n);
       const problem = counterProblem(l, n);
       if (problem) this.violations.push(`read-back: ${problem}`);
+      if (l.ambiguousPending) {
+        if (l.create === 'ambiguous' || (l.delete !== 'ambiguous' && n > l.n)) this.stats.ambiguousApplied++;
+        else this.stats.ambiguousNotApplied++;
+      }
       if (l.create === 'ambiguous') l.create = 'confirmed';
       // An ambiguous delete that left the object in place did not apply; keep using it.
       if (l.delete === 'ambiguous') l.delete = 'none';
       if (l.rv && l.rv !== res.body.metadata.resourceVersion) l.staleRv = l.rv;
       l.rv = res.body.metadata.resourceVersion;
       l.n = n;
-      l.unresolved = false;
+      l.unresolved = l.ambiguousPending = false;
     } else if (res.status === 404) {
-      if (l.create === 'ambiguous') l.create = 'absent';
-      else if (l.delete === 'ambiguous') l.delete = 'confirmed';
-      else {
+      if (l.create === 'ambiguous') {
+        l.create = 'absent';
+        this.stats.ambiguousNotApplied++;
+      } else if (l.delete === 'ambiguous') {
+        l.delete = 'confirmed';
+        this.stats.ambiguousApplied++;
+      } else {
         l.lost = true;
         this.violations.push(`${l.name}: missing on read-back although created (${l.create}) and never deleted`);
       }
-      l.unresolved = false;
+      l.unresolved = l.ambiguousPending = false;
     } else this.unexpected(`read-back of ${l.name}`, res);
   }
 }

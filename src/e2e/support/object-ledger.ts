@@ -28,14 +28,16 @@ export interface ObjectLedger {
   n: number;
   /** A resourceVersion the object no longer has, for precondition probes. */
   staleRv?: string;
-  /** The last write's outcome is unknown: read the object before writing again. */
+  /** Read the object before writing again (the last write's outcome is unknown, or it conflicted). */
   unresolved: boolean;
+  /** The last write had no answer (for the applied / not applied statistics). */
+  ambiguousPending: boolean;
   /** Set when the object disappeared although no delete was attempted. */
   lost: boolean;
 }
 
 export function newLedger(name: string, create: CreateOutcome): ObjectLedger {
-  return { name, create, delete: 'none', ackedUpdates: 0, ambiguousUpdates: 0, rv: '', n: 0, unresolved: create === 'ambiguous', lost: false };
+  return { name, create, delete: 'none', ackedUpdates: 0, ambiguousUpdates: 0, rv: '', n: 0, unresolved: create === 'ambiguous', ambiguousPending: create === 'ambiguous', lost: false };
 }
 
 /** Still being written by its owner. */
