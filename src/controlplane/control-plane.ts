@@ -11,6 +11,9 @@ import { pino, type Logger } from 'pino';
 import type { ResourceDefinition } from '../api/definition.js';
 import { coreDefinitions } from '../api/core/index.js';
 import { widgetDefinition } from '../api/testing-kinds/widget.js';
+import { kumaDefinitions } from '../api/kuma/index.js';
+import { computeWorkloadDefinition, networkDefinition, projectDefinition } from '../api/compute/index.js';
+import { schedulingWorkloadDefinition } from '../api/scheduling/index.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import { OpenApiPublisher } from '../apiserver/openapi.js';
 import { CustomHandlers } from '../apiserver/resource-handler.js';
@@ -44,7 +47,15 @@ export interface ControlPlane {
 
 /** Definitions served, in discovery order; groups switched off by --runtime-config are left out. */
 export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
-  const defs: ResourceDefinition[] = [...coreDefinitions];
+  // Discovery order matters: a bare `workloads` resolves to the first group (kuma.io, then compute, then scheduling).
+  const defs: ResourceDefinition[] = [
+    ...coreDefinitions,
+    ...kumaDefinitions,
+    computeWorkloadDefinition,
+    networkDefinition,
+    projectDefinition,
+  ];
+  if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
   return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
 }

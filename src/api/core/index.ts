@@ -26,6 +26,9 @@ export * from './secret.js';
 export * from './service-account.js';
 export * from './token-request.js';
 
+import { resourceQuotaDefinition } from './resource-quota.js';
+export * from './resource-quota.js';
+
 export const coreDefinitions: ResourceDefinition[] = [
   namespaceDefinition,
   serviceAccountDefinition,
@@ -35,6 +38,7 @@ export const coreDefinitions: ResourceDefinition[] = [
   secretDefinition,
   configMapDefinition,
   leaseDefinition,
+  resourceQuotaDefinition,
   selfSubjectAccessReviewDefinition,
   selfSubjectRulesReviewDefinition,
 ];
