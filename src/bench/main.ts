@@ -49,6 +49,8 @@ async function apiRates(kind: 'sqlite' | 'memory') {
     agentNodes: 0,
     logLevel: 'warn',
     compactionIntervalSeconds: 0,
+    nodeGracePeriodSeconds: 40,
+    nodeEvictionSeconds: 300,
   });
   const c = new JsonClient(cp.url, cp.adminToken, cp.caPem);
   await c.send('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });

@@ -19,6 +19,8 @@ Flags:
   --agent-nodes N            in-process simulated nodes (default 1; 0 for none)
   --kubeconfig FILE          where to write the admin kubeconfig (default DATA_DIR/kubeconfig)
   --compaction-interval S    seconds between storage compactions (default 300)
+  --node-grace-period S      seconds without heartbeat before a node is Unknown (default 40)
+  --node-eviction-seconds S  default toleration of not-ready/unreachable nodes (default 300)
   --log-level LEVEL          pino level (default info)`;
 
 export function parseServeArgs(args: string[]): ServeOptions | 'help' {
@@ -36,6 +38,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'agent-nodes': { type: 'string', default: '1' },
       kubeconfig: { type: 'string' },
       'compaction-interval': { type: 'string', default: '300' },
+      'node-grace-period': { type: 'string', default: '40' },
+      'node-eviction-seconds': { type: 'string', default: '300' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,7 +67,15 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     logLevel: values['log-level']!,
     kubeconfigPath: values.kubeconfig,
     compactionIntervalSeconds: interval,
+    nodeGracePeriodSeconds: positive('node-grace-period', values['node-grace-period']!),
+    nodeEvictionSeconds: positive('node-eviction-seconds', values['node-eviction-seconds']!),
   };
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} must be a non-negative number of seconds`);
+  return n;
 }
 
 export async function runServe(args: string[]): Promise<number> {

@@ -27,6 +27,8 @@ import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { namespaceLifecycle, serviceAccountAdmission, SYSTEM_NAMESPACES } from './core-admission.js';
 import { registerCoreHandlers } from './core-handlers.js';
+import { registerEvictionHandler } from './eviction.js';
+import { defaultTolerationSeconds } from '../controllers/nodes/index.js';
 import { isGroupEnabled, type ServeOptions } from './options.js';
 import { startCoreControllers } from './core-controllers.js';
 import { Compactor } from './compactor.js';
@@ -76,7 +78,10 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const admission = new AdmissionChain();
   const registry = new Registry({ storage: store, cache, admission });
   for (const def of servedDefinitions(opts)) registry.add(def);
-  admission.register(namespaceLifecycle(registry)).register(serviceAccountAdmission(registry));
+  admission
+    .register(namespaceLifecycle(registry))
+    .register(serviceAccountAdmission(registry))
+    .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
 
   const { host, port } = splitHostPort(opts.listen);
   const pki = await loadOrCreatePki(dataDir, { hosts: [host] });
@@ -85,6 +90,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens });
   const custom = new CustomHandlers();
   registerCoreHandlers(custom, registry, tokens);
+  registerEvictionHandler(custom, registry);
   const metrics = new ApiMetrics();
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
   let ready = false;
@@ -125,7 +131,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const controllers = await startCoreControllers(registry, abort.signal, logger);
+  const controllers = await startCoreControllers(registry, abort.signal, logger, opts);
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');

@@ -5,13 +5,18 @@ import type { Logger } from 'pino';
 import { InProcessClient } from '../client/in-process-client.js';
 import { runCoreControllers } from '../controllers/core/index.js';
 import type { Registry } from '../registry/registry.js';
+import { startNodeControllers } from '../controllers/nodes/index.js';
+import type { ServeOptions } from './options.js';
 
 export interface Runnables {
   stop(): Promise<void>;
 }
 
-export async function startCoreControllers(registry: Registry, signal: AbortSignal, logger: Logger): Promise<Runnables> {
+export async function startCoreControllers(registry: Registry, signal: AbortSignal, logger: Logger, opts: ServeOptions): Promise<Runnables> {
   const client = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
-  const done = runCoreControllers(client, signal, { log: logger });
+  const done = Promise.all([
+    runCoreControllers(client, signal, { log: logger }),
+    startNodeControllers(client, signal, { gracePeriodSeconds: opts.nodeGracePeriodSeconds, evictionSeconds: opts.nodeEvictionSeconds }, logger),
+  ]);
   return { stop: async () => void (await done) };
 }

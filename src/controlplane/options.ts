@@ -19,6 +19,10 @@ export interface ServeOptions {
   agentNodes: number;
   logLevel: string;
   kubeconfigPath?: string;
+  /** Seconds without a node heartbeat before the node is Unknown (kube: 40). */
+  nodeGracePeriodSeconds?: number;
+  /** Default tolerationSeconds for not-ready/unreachable taints (kube: 300). */
+  nodeEvictionSeconds?: number;
   /** Seconds of storage history kept for watches before compaction. */
   compactionIntervalSeconds: number;
 }
@@ -63,4 +67,23 @@ export function configValue(config: Record<string, unknown>, dotted: string, env
 export function isGroupEnabled(opts: Pick<ServeOptions, 'runtimeConfig'>, gv: string, byDefault = true): boolean {
   const v = opts.runtimeConfig[gv] ?? opts.runtimeConfig[gv.split('/')[0]];
   return v ?? byDefault;
+}
+
+/** Options with every default filled in; tests and benchmarks pass only what they change. */
+export function serveOptions(overrides: Partial<ServeOptions> = {}): ServeOptions {
+  return {
+    dataDir: '.workplane',
+    listen: '127.0.0.1:0',
+    storage: 'memory',
+    etcdEndpoints: [],
+    config: {},
+    runtimeConfig: {},
+    featureGates: { ...DEFAULT_FEATURE_GATES },
+    agentNodes: 0,
+    logLevel: 'warn',
+    compactionIntervalSeconds: 300,
+    nodeGracePeriodSeconds: 40,
+    nodeEvictionSeconds: 300,
+    ...overrides,
+  };
 }

@@ -194,7 +194,12 @@ export class ResourceStore {
       }
       const warnings: string[] = [];
       const old = cur.obj;
-      const obj = await mutate(clone(old));
+      // The mutation sees no resourceVersion, so one on its result was asked for by the
+      // client (PUT body, or a patch that sets it) and is a precondition; otherwise a lost
+      // race is retried on a fresh read.
+      const input = clone(old);
+      delete input.metadata.resourceVersion;
+      const obj = await mutate(input);
       decodeChecks(this.cd, obj, opts, warnings);
       this.checkNamespace(obj, ns);
       if (obj.metadata.name !== undefined && obj.metadata.name !== name) {

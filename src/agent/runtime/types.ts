@@ -48,6 +48,8 @@ export interface ContainerRuntimeStatus {
   started: boolean;
   restartCount: number;
   containerID?: string;
+  /** The resolved image (`<repo>@sha256:<digest>`); the agent reports '' when absent. */
+  imageID?: string;
 }
 
 export interface PodRuntimeStatus {

@@ -1,0 +1,62 @@
+// Fake addresses for simulated nodes and their pods: node number i owns the
+// /24 `10.<i/256>.<i%256>.0`, the node is `.1` and its pods take `.2`-`.254`.
+// Process nodes are the host itself: node and pods are 127.0.0.1. An address
+// someone else already wrote into a pod's status (an IPAM controller) wins.
+
+const LOOPBACK = '127.0.0.1';
+
+export class PodIPs {
+  private readonly used = new Set<number>();
+  private next = 2;
+
+  constructor(private readonly prefix: string | undefined) {}
+
+  /** For node number `index`; `simulated` false means the host's loopback. */
+  static forNode(index: number, simulated: boolean): PodIPs {
+    return new PodIPs(simulated ? `10.${(index >> 8) & 255}.${index & 255}` : undefined);
+  }
+
+  get nodeIP(): string {
+    return this.prefix ? `${this.prefix}.1` : LOOPBACK;
+  }
+
+  /** The next free address; once all 253 are taken, addresses repeat (a simulation may overcommit). */
+  allocate(): string {
+    if (!this.prefix) return LOOPBACK;
+    for (let i = 0; i < 253; i++) {
+      const host = this.next;
+      this.next = this.next >= 254 ? 2 : this.next + 1;
+      if (!this.used.has(host)) {
+        this.used.add(host);
+        return `${this.prefix}.${host}`;
+      }
+    }
+    return `${this.prefix}.${this.next}`;
+  }
+
+  /** Marks an address as taken (a pod found running after an agent restart). */
+  claim(ip: string): void {
+    const host = this.hostOf(ip);
+    if (host !== undefined) this.used.add(host);
+  }
+
+  release(ip: string): void {
+    const host = this.hostOf(ip);
+    if (host !== undefined) this.used.delete(host);
+  }
+
+  private hostOf(ip: string): number | undefined {
+    if (!this.prefix || !ip.startsWith(`${this.prefix}.`)) return undefined;
+    const n = Number(ip.slice(this.prefix.length + 1));
+    return Number.isInteger(n) ? n : undefined;
+  }
+}
+
+/** The number in `<prefix>-<n>`, or a stable number derived from the name. */
+export function nodeIndex(name: string): number {
+  const m = /-(\d+)$/.exec(name);
+  if (m) return Number(m[1]);
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return h & 0xffff;
+}

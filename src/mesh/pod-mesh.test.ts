@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KObject } from '../api/object.js';
+import { isPodMeshed, podMesh, podWorkload, sanitizeWorkloadName } from './pod-mesh.js';
+
+const obj = (labels: Record<string, string> = {}, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KObject => ({
+  metadata: { name: 'x', namespace: 'ns', labels, annotations },
+  spec,
+});
+
+describe('pod mesh facts', () => {
+  it('is meshed by its own label or its namespace', () => {
+    assert.equal(isPodMeshed(obj({ 'kuma.io/sidecar-injection': 'enabled' }), obj()), true);
+    assert.equal(isPodMeshed(obj(), obj({ 'kuma.io/sidecar-injection': 'enabled' })), true);
+    assert.equal(isPodMeshed(obj({ 'kuma.io/sidecar-injection': 'disabled' }), undefined), false);
+    assert.equal(isPodMeshed(obj(), obj()), false);
+  });
+
+  it('takes the mesh from the pod, then the namespace, then default', () => {
+    assert.equal(podMesh(obj({ 'kuma.io/mesh': 'a' }), obj({ 'kuma.io/mesh': 'b' })), 'a');
+    assert.equal(podMesh(obj({}, { 'kuma.io/mesh': 'a' }), obj({ 'kuma.io/mesh': 'b' })), 'a');
+    assert.equal(podMesh(obj(), obj({ 'kuma.io/mesh': 'b' })), 'b');
+    assert.equal(podMesh(obj(), obj({}, { 'kuma.io/mesh': 'c' })), 'c');
+    assert.equal(podMesh(obj(), undefined), 'default');
+  });
+
+  it('derives the workload: annotation, then workloadLabels in order, then the ServiceAccount', () => {
+    const labels = ['app.kubernetes.io/name', 'app'];
+    const sa = { serviceAccountName: 'runner' };
+    assert.equal(podWorkload(obj({ app: 'by-app', 'app.kubernetes.io/name': 'by-name' }, { 'kuma.io/workload': 'by-annotation' }, sa), labels), 'by-annotation');
+    assert.equal(podWorkload(obj({ app: 'by-app', 'app.kubernetes.io/name': 'by-name' }, {}, sa), labels), 'by-name');
+    assert.equal(podWorkload(obj({ app: 'by-app', 'app.kubernetes.io/name': '' }, {}, sa), labels), 'by-app');
+    assert.equal(podWorkload(obj({ app: 'by-app' }, {}, sa), []), 'runner', 'labels count only when configured');
+    assert.equal(podWorkload(obj({ other: 'x' }, {}, sa), labels), 'runner');
+    assert.equal(podWorkload(obj(), labels), 'default', 'no ServiceAccount means default');
+  });
+
+  it('makes label values and ServiceAccount names DNS-1035 labels', () => {
+    assert.equal(sanitizeWorkloadName('demo-workload'), 'demo-workload');
+    assert.equal(sanitizeWorkloadName('My_App.v2'), 'my-app-v2');
+    assert.equal(sanitizeWorkloadName('2fa-svc'), 'fa-svc');
+    assert.equal(sanitizeWorkloadName('123'), '');
+    assert.equal(sanitizeWorkloadName(`a${'b'.repeat(70)}`).length, 63);
+    assert.equal(sanitizeWorkloadName(`${'a'.repeat(62)}.b`), 'a'.repeat(62));
+    assert.equal(podWorkload(obj({ app: '123' }, {}, { serviceAccountName: 'build.bot' }), ['app']), 'build-bot');
+  });
+});
