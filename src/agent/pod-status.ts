@@ -81,6 +81,7 @@ function readinessGateProblem(spec: Obj, oldConditions: Obj[]): string | undefin
 }
 
 function conditions(pod: KObject, old: Obj, phase: string, statuses: Obj[], launched: boolean, now: string): Obj[] {
+  const inits = list(obj(pod.spec).initContainers).map((c) => str(c.name));
   const previous = list(old.conditions);
   const make = (type: string, status: string, reason?: string, message?: string): Obj => {
     const was = previous.find((c) => c.type === type);
@@ -99,7 +100,9 @@ function conditions(pod: KObject, old: Obj, phase: string, statuses: Obj[], laun
   const scheduled = previous.find((c) => c.type === 'PodScheduled') ?? make('PodScheduled', 'True');
   return [
     make('PodReadyToStartContainers', launched ? 'True' : 'False'),
-    make('Initialized', 'True'),
+    inits.length && !launched
+      ? make('Initialized', 'False', 'ContainersNotInitialized', `containers with incomplete status: [${inits.join(' ')}]`)
+      : make('Initialized', 'True'),
     ready,
     containersReady,
     scheduled,
@@ -116,7 +119,8 @@ export function computePodStatus(input: PodStatusInput): Obj {
     const rs = byName.get(str(c.name));
     if (rs) return fromRuntime(rs);
     const err = configErrors?.get(str(c.name));
-    return err ? waiting(c, 'CreateContainerConfigError', err) : waiting(c, 'ContainerCreating');
+    if (err) return waiting(c, 'CreateContainerConfigError', err);
+    return waiting(c, list(spec.initContainers).length ? 'PodInitializing' : 'ContainerCreating');
   });
   const phase = phaseOf(old.phase, runtime, statuses);
   const podIP = str(old.podIP) || input.podIP;

@@ -23,6 +23,7 @@ import { computePodStatus } from './pod-status.js';
 import type { Runtime } from './runtime/types.js';
 
 export const PODS = { group: '', version: 'v1', resource: 'pods' };
+const FIRST_WRITE_GRACE_MS = 1000;
 
 export interface PodSyncOptions {
   client: Client;
@@ -107,9 +108,18 @@ export class PodSync {
     }
     if (obj.metadata.deletionTimestamp) return this.terminate(st, obj, node);
     const pod = st.current(obj);
-    if (!st.launched && !isTerminal(pod)) await this.launch(st, pod, node);
+    if (!st.launched && !isTerminal(pod)) {
+      await this.launch(st, pod, node);
+      // Containers usually start within moments, and their start re-enqueues the pod: one
+      // write then says Running, instead of one for ContainerCreating and another right after.
+      if (st.launched && !this.anyStarted(st)) return { requeueAfter: FIRST_WRITE_GRACE_MS };
+    }
     await this.writeStatus(st, pod, node);
     if (st.configErrors) return { requeueAfter: st.nextConfigRetry(this.o.configRetryMs ?? 2000) };
+  }
+
+  private anyStarted(st: PodState): boolean {
+    return !!this.o.runtime.status(st.uid)?.containers.some((c) => !('waiting' in c.state));
   }
 
   private async launch(st: PodState, pod: KObject, node: AgentNode): Promise<void> {

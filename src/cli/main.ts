@@ -2,12 +2,16 @@
 // The `workplane` command: serve | version (agent, dp, token, set come with their issues).
 
 import { runServe } from './serve.js';
+import { runDp } from './dp.js';
+import { runToken } from './token.js';
 import { VERSION } from '../version.js';
 
 const usage = `workplane ${VERSION}: a workload control plane with a Kubernetes-compatible API
 
 Usage:
   workplane serve [flags]     run the control plane (API server, controllers)
+  workplane dp run [flags]    register a Dataplane and hold its stream to the control plane
+  workplane token dataplane   print a dataplane token
   workplane version           print the version
 
 Run 'workplane serve --help' for the serve flags.`;
@@ -17,6 +21,10 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'serve':
       return runServe(rest);
+    case 'dp':
+      return runDp(rest);
+    case 'token':
+      return runToken(rest);
     case 'version':
     case '--version':
       console.log(`workplane ${VERSION} (Kubernetes API v1.32, node ${process.versions.node})`);

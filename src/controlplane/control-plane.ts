@@ -28,11 +28,17 @@ import { ensureNamespaces } from './bootstrap.js';
 import { namespaceLifecycle, serviceAccountAdmission, SYSTEM_NAMESPACES } from './core-admission.js';
 import { registerCoreHandlers } from './core-handlers.js';
 import { registerEvictionHandler } from './eviction.js';
+import { registerTokenReviewHandler, tokenReviewDefinition } from './token-review.js';
+import { registerPodLogsHandler } from './pod-logs.js';
+import { localLogSource } from '../agent/local-log-sources.js';
 import { defaultTolerationSeconds } from '../controllers/nodes/index.js';
 import { isGroupEnabled, type ServeOptions } from './options.js';
 import { startCoreControllers } from './core-controllers.js';
 import { Compactor } from './compactor.js';
 import { VERSION } from '../version.js';
+import { InProcessClient } from '../client/in-process-client.js';
+import { loadMeshConfig } from '../mesh/config.js';
+import { ensureMeshBootstrap, meshAdmissionPlugins, startMeshControllers } from '../controllers/mesh/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -52,6 +58,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   // Discovery order matters: a bare `workloads` resolves to the first group (kuma.io, then compute, then scheduling).
   const defs: ResourceDefinition[] = [
     ...coreDefinitions,
+    tokenReviewDefinition,
     ...kumaDefinitions,
     computeWorkloadDefinition,
     networkDefinition,
@@ -82,6 +89,9 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(namespaceLifecycle(registry))
     .register(serviceAccountAdmission(registry))
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
+  const meshConfig = loadMeshConfig(opts.config);
+  const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
+  if (meshOn) for (const p of meshAdmissionPlugins(registry, meshConfig)) admission.register(p);
 
   const { host, port } = splitHostPort(opts.listen);
   const pki = await loadOrCreatePki(dataDir, { hosts: [host] });
@@ -91,6 +101,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const custom = new CustomHandlers();
   registerCoreHandlers(custom, registry, tokens);
   registerEvictionHandler(custom, registry);
+  registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
+  registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
   const metrics = new ApiMetrics();
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
   let ready = false;
@@ -132,6 +144,12 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
   const controllers = await startCoreControllers(registry, abort.signal, logger, opts);
+  let meshDone: Promise<void> | undefined;
+  if (meshOn) {
+    const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
+    await ensureMeshBootstrap(meshClient, meshConfig);
+    meshDone = startMeshControllers(meshClient, abort.signal, { config: meshConfig, log: logger });
+  }
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
@@ -159,6 +177,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       abort.abort();
       compactor.stop();
       await controllers.stop();
+      await meshDone;
       api.endWatches();
       await new Promise<void>((res) => {
         server.close(() => res());

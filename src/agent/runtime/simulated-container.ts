@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatGoDuration } from '../../api/duration.js';
 import { nowIso } from '../../api/object.js';
-import type { ContainerLaunch, ContainerRuntimeStatus, ContainerState } from '../types.js';
+import type { ContainerLaunch, ContainerRuntimeStatus, ContainerState } from './types.js';
 import type { ContainerPlan } from './simulation-plan.js';
 import { SyntheticLogs } from './synthetic-logs.js';
 

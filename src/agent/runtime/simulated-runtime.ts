@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { LogOptions, PodLaunch, PodRuntimeStatus, Runtime } from '../types.js';
+import type { LogOptions, PodLaunch, PodRuntimeStatus, Runtime } from './types.js';
 import { SimulatedContainer, type PodRef, type SimulationTiming } from './simulated-container.js';
 import { containerPlan } from './simulation-plan.js';
 

@@ -4,7 +4,7 @@
 // Followers of the current run get its later lines and end when it ends.
 
 import { PassThrough, Readable } from 'node:stream';
-import type { LogOptions } from '../types.js';
+import type { LogOptions } from './types.js';
 
 interface Line {
   at: number;

@@ -6,8 +6,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ContainerLaunch, ContainerRuntimeStatus, ContainerState, LogOptions, PodLaunch } from '../types.js';
-import { goDuration } from './clock.js';
-import { expandVars } from './command-expansion.js';
+import { goDuration, rfc3339 } from './clock.js';
 import { ContainerInstance, type ExitInfo } from './container-instance.js';
 import { CrashBackoff } from './crash-backoff.js';
 import { readLog } from './log-reader.js';
@@ -125,7 +124,7 @@ export class ContainerWorker {
     const index = this.runs++;
     const env = this.env();
     const instance = new ContainerInstance({
-      argv: this.argv(env),
+      argv: this.argv(),
       env,
       cwd: this.workingDir(),
       logPath: join(this.settings.podDir, this.launch.name, `${index}.log`),
@@ -139,7 +138,7 @@ export class ContainerWorker {
 
   private onRunning(instance: ContainerInstance): void {
     if (this.run?.instance !== instance || this.stopping) return;
-    this.state = { running: { startedAt: new Date(instance.startedAtMs).toISOString().replace(/\.\d+Z$/, 'Z') } };
+    this.state = { running: { startedAt: rfc3339(instance.startedAtMs) } };
     this.stateInstance = instance;
     const { startupProbe, livenessProbe, readinessProbe } = this.launch;
     this.started = !startupProbe;
@@ -247,12 +246,10 @@ export class ContainerWorker {
     return env;
   }
 
-  /** command + args with `$(VAR)` expanded; undefined (run nothing) without a command. */
-  private argv(env: Record<string, string>): string[] | undefined {
+  /** command + args (the agent has expanded `$(VAR)` already); undefined (run nothing) without a command. */
+  private argv(): string[] | undefined {
     const { command, args } = this.launch;
-    if (!command?.length) return undefined;
-    const lookup = (name: string) => this.launch.env.findLast((e) => e.name === name)?.value;
-    return [...command, ...(args ?? [])].map((s) => expandVars(s, lookup));
+    return command?.length ? [...command, ...(args ?? [])] : undefined;
   }
 
   private workingDir(): string {

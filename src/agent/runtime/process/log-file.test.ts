@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { goDuration, rfc3339Nano } from './clock.js';
-import { expandVars } from './command-expansion.js';
 import { CrashBackoff } from './crash-backoff.js';
 import { readLog } from './log-reader.js';
 import { LogWriter } from './log-writer.js';
@@ -34,15 +33,6 @@ describe('clock', () => {
   });
   it('formats durations as Go does', () => {
     assert.deepEqual([10_000, 20_000, 80_000, 160_000, 300_000, 50, 1500, 3_600_000].map(goDuration), ['10s', '20s', '1m20s', '2m40s', '5m0s', '50ms', '1.5s', '1h0m0s']);
-  });
-});
-
-describe('expandVars', () => {
-  const env: Record<string, string> = { A: 'x', B: 'y' };
-  const look = (k: string) => env[k];
-  it('expands $(VAR), keeps unknown references and honours $$ escapes', () => {
-    assert.equal(expandVars('$(A)-$(B)', look), 'x-y');
-    assert.equal(expandVars('$(C) $$(A) $$ $x $(A', look), '$(C) $(A) $ $x $(A');
   });
 });
 

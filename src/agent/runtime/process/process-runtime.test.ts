@@ -95,7 +95,7 @@ async function logged(p: PodLaunch, needle: string, name = 'c0'): Promise<string
   }
 }
 
-/** The container prints its process group id (`pgid N`; `$$$$` is sh's `$$` after Kubernetes' `$$` escape) so tests can check it is gone afterwards. */
+/** The container prints its process group id (`pgid N`) so tests can check it is gone afterwards. */
 async function trackPgid(p: PodLaunch, name = 'c0'): Promise<void> {
   const t = await logged(p, 'pgid ', name);
   groups.push(Number(/pgid (\d+)/.exec(t)![1]));
@@ -111,7 +111,7 @@ async function freePort(): Promise<number> {
 
 describe('process runtime', () => {
   it('runs a command, reports Running and serves its logs', async () => {
-    const p = pod([sh('echo pgid $$$$; echo hello; echo world; sleep 100')]);
+    const p = pod([sh('echo pgid $$; echo hello; echo world; sleep 100')]);
     rt.sync(p);
     rt.sync(p); // idempotent
     await trackPgid(p);
@@ -129,20 +129,20 @@ describe('process runtime', () => {
     assert.equal(rt.logs('nope', { container: 'c0' }), undefined);
   });
 
-  it('passes env exactly, expands $(VAR) in command and args, and runs in a per-pod directory', async () => {
+  it('passes command, args and env exactly (plus PATH) and runs in a per-pod directory', async () => {
     const p = pod([
-      { command: ['sh', '-c', 'echo "$FOO|${HOME:-nohome}|$(BAR)"; printf "%s|%s\\n" "$1" "$2"; pwd'], args: ['x', '$(BAR)', '$$(BAR)'], env: [{ name: 'FOO', value: 'f' }, { name: 'BAR', value: 'b' }] },
+      { command: ['sh', '-c', 'echo "$FOO|${HOME:-nohome}|$1|$2"; pwd'], args: ['x', '$(BAR)', 'two words'], env: [{ name: 'FOO', value: 'f' }, { name: 'BAR', value: 'b' }] },
     ], { restartPolicy: 'Never' });
     rt.sync(p);
     await until('terminated', () => rt.status(p.uid)?.terminalPhase);
-    assert.equal(await logsOf(p), `f|nohome|b\nb|$(BAR)\n${join(root, 'pods', p.uid, 'root')}\n`);
+    assert.equal(await logsOf(p), `f|nohome|$(BAR)|two words\n${join(root, 'pods', p.uid, 'root')}\n`);
     assert.equal(rt.status(p.uid)!.terminalPhase, 'Succeeded');
     const state = container(p).state;
     assert.ok('terminated' in state && state.terminated.exitCode === 0 && state.terminated.reason === 'Completed');
   });
 
   it('restartPolicy Never: a failed container stays terminated and the pod fails; leftover children are killed', async () => {
-    const p = pod([sh('echo pgid $$$$; sleep 1000 & echo bye; exit 3')], { restartPolicy: 'Never' });
+    const p = pod([sh('echo pgid $$; sleep 1000 & echo bye; exit 3')], { restartPolicy: 'Never' });
     rt.sync(p);
     await trackPgid(p);
     assert.equal(await until('terminal', () => rt.status(p.uid)?.terminalPhase), 'Failed');
@@ -262,7 +262,7 @@ describe('process runtime', () => {
     const listener = `require('net').createServer(() => {}).listen(${open}, '127.0.0.1'); console.log('pgid ' + process.pid);`;
     const p = pod([
       { command: [process.execPath, '-e', listener], readinessProbe: { tcpSocket: { port: open }, periodSeconds: 1 } },
-      { ...sh('echo pgid $$$$; exec sleep 100'), livenessProbe: { tcpSocket: { port: closed }, periodSeconds: 1, failureThreshold: 1 } },
+      { ...sh('echo pgid $$; exec sleep 100'), livenessProbe: { tcpSocket: { port: closed }, periodSeconds: 1, failureThreshold: 1 } },
     ]);
     rt.sync(p);
     await trackPgid(p, 'c0');
@@ -278,7 +278,7 @@ describe('process runtime', () => {
   it('exec probes: startup gates started, readiness follows the command', async () => {
     const p = pod([
       {
-        ...sh('echo pgid $$$$; exec sleep 100'),
+        ...sh('echo pgid $$; exec sleep 100'),
         startupProbe: { exec: { command: ['test', '-f', 'started'] }, periodSeconds: 1, failureThreshold: 100000 },
         readinessProbe: { exec: { command: ['test', '-f', 'ready'] }, periodSeconds: 1 },
       },
@@ -300,7 +300,7 @@ describe('process runtime', () => {
   });
 
   it('graceful termination: a process that handles SIGTERM exits within the grace period', async () => {
-    const p = pod([sh('trap "echo bye; exit 0" TERM; echo pgid $$$$; while true; do sleep 0.05; done')]);
+    const p = pod([sh('trap "echo bye; exit 0" TERM; echo pgid $$; while true; do sleep 0.05; done')]);
     rt.sync(p);
     await trackPgid(p);
     await rt.kill(p.uid, 3600); // would time the test out if it waited for the grace period
@@ -315,7 +315,7 @@ describe('process runtime', () => {
   });
 
   it('graceful termination: a process that ignores SIGTERM is killed after the grace period', async () => {
-    const p = pod([sh('trap "" TERM; echo pgid $$$$; while true; do sleep 0.05; done')], { terminationGracePeriodSeconds: 1 });
+    const p = pod([sh('trap "" TERM; echo pgid $$; while true; do sleep 0.05; done')], { terminationGracePeriodSeconds: 1 });
     rt.sync(p);
     await trackPgid(p);
     await rt.kill(p.uid, 1);
@@ -339,7 +339,7 @@ describe('process runtime', () => {
   });
 
   it('a new image restarts the container; remove() deletes the pod directory', async () => {
-    const p = pod([sh('echo pgid $$$$; exec sleep 100')]);
+    const p = pod([sh('echo pgid $$; exec sleep 100')]);
     rt.sync(p);
     await trackPgid(p);
     rt.sync({ ...p, containers: [{ ...p.containers[0]!, image: 'busybox:2' }] });
@@ -356,7 +356,7 @@ describe('process runtime', () => {
   it('reports changes through onChange and close() leaves no process behind', async () => {
     const seen = new Set<string>();
     rt.onChange((uid) => seen.add(uid));
-    const p = pod([sh('echo pgid $$$$; sleep 1000 & sleep 1000 & wait'), sh('echo pgid $$$$; trap "" TERM; sleep 1000')]);
+    const p = pod([sh('echo pgid $$; sleep 1000 & sleep 1000 & wait'), sh('echo pgid $$; trap "" TERM; sleep 1000')]);
     rt.sync(p);
     await trackPgid(p, 'c0');
     await trackPgid(p, 'c1');

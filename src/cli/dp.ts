@@ -1,0 +1,129 @@
+// `workplane dp run`: runs a data plane proxy's control-plane side outside
+// Kubernetes. Registers the Dataplane from a YAML file through the DP server
+// (authorized by a dataplane token), reports inbound health, and deletes the
+// Dataplane on SIGINT/SIGTERM. Without --cp-address the DP server's address
+// and CA come from the ConfigMap the control plane publishes, read through
+// the kubeconfig.
+
+import { mkdir, readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { parseGoDuration } from '../api/duration.js';
+import { isPlainObject, type KObject } from '../api/object.js';
+import { HttpClient, stderrLogger } from '../client/index.js';
+import { runDataplane } from '../dp/agent/dataplane-runner.js';
+import { readDpServerAddress } from '../dp/server/published-address.js';
+import { VERSION } from '../version.js';
+import { kubeconfigPath } from './token.js';
+
+const help = `workplane dp run: register a Dataplane and hold its stream to the control plane
+
+Flags:
+  --dataplane-file FILE   the Dataplane (kuma.io/v1alpha1) as YAML or JSON (required)
+  --token-file FILE       a dataplane token from 'workplane token dataplane' (required)
+  --namespace NS          namespace of the Dataplane (default: the file's, else the kubeconfig's, else "default")
+  --cp-address URL        DP server, grpcs://HOST:PORT (default: published in ConfigMap kuma-system/workplane-dp-server)
+  --ca-file FILE          CA of the DP server (default: from that ConfigMap)
+  --kubeconfig FILE       API server to discover the DP server through (default $KUBECONFIG)
+  --identity-dir DIR      where the identity certificate will be written (cert.pem, key.pem, bundle.pem);
+                          created now, filled once identity issuance is available
+  --probe-interval D      how often inbounds are probed (default 2s)`;
+
+interface Discovered {
+  address: string;
+  caPem: string;
+  namespace?: string;
+}
+
+async function discover(flags: { kubeconfig?: string; address?: string; caFile?: string }): Promise<Discovered> {
+  const caFromFile = flags.caFile ? await readFile(flags.caFile, 'utf8') : undefined;
+  if (flags.address && caFromFile) return { address: flags.address, caPem: caFromFile };
+  const kc = flags.kubeconfig ?? process.env.KUBECONFIG?.split(':').find(Boolean);
+  if (!kc) throw new Error('dp run: without --cp-address and --ca-file the DP server is found through the API server: set $KUBECONFIG or --kubeconfig');
+  const client = await HttpClient.fromKubeconfig(kubeconfigPath(kc));
+  try {
+    const published = await readDpServerAddress(client);
+    if (!published) throw new Error('dp run: the control plane has not published a DP server address (ConfigMap kuma-system/workplane-dp-server)');
+    return { address: flags.address ?? published.address, caPem: caFromFile ?? published.caPem, namespace: client.opts.namespace };
+  } finally {
+    client.close();
+  }
+}
+
+async function readDataplane(file: string): Promise<KObject> {
+  const doc = parseYaml(await readFile(file, 'utf8')) as unknown;
+  if (!isPlainObject(doc)) throw new Error(`dp run: ${file}: expected a Dataplane object`);
+  if (doc.kind !== undefined && doc.kind !== 'Dataplane') throw new Error(`dp run: ${file}: expected kind Dataplane, got "${String(doc.kind)}"`);
+  if (!isPlainObject(doc.metadata) || typeof doc.metadata.name !== 'string' || !doc.metadata.name) throw new Error(`dp run: ${file}: metadata.name is required`);
+  return doc as KObject;
+}
+
+export async function runDp(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
+    console.log(help);
+    return 0;
+  }
+  if (sub !== 'run') {
+    console.error(`workplane dp: unknown command "${sub}"\n\n${help}`);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'dataplane-file': { type: 'string' },
+      'token-file': { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      'cp-address': { type: 'string' },
+      'ca-file': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'identity-dir': { type: 'string' },
+      'probe-interval': { type: 'string', default: '2s' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (!values['dataplane-file']) throw new Error('dp run: --dataplane-file is required');
+  if (!values['token-file']) throw new Error('dp run: --token-file is required');
+  const probeIntervalMs = parseGoDuration(values['probe-interval']!);
+  if (probeIntervalMs <= 0) throw new Error('dp run: --probe-interval must be positive');
+  const dataplane = await readDataplane(values['dataplane-file']);
+  const token = (await readFile(values['token-file'], 'utf8')).trim();
+  if (!token) throw new Error(`dp run: ${values['token-file']} is empty`);
+  const found = await discover({ kubeconfig: values.kubeconfig, address: values['cp-address'], caFile: values['ca-file'] });
+  const fileNs = dataplane.metadata.namespace;
+  if (values.namespace && fileNs && values.namespace !== fileNs) {
+    throw new Error(`dp run: the namespace from the file (${fileNs}) does not match --namespace ${values.namespace}`);
+  }
+  dataplane.metadata.namespace = values.namespace ?? fileNs ?? found.namespace ?? 'default';
+  // Identity issuance comes with MeshIdentity; the directory is prepared so deployments can mount it already.
+  if (values['identity-dir']) await mkdir(values['identity-dir'], { recursive: true, mode: 0o700 });
+
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const ref = `${dataplane.metadata.namespace}/${dataplane.metadata.name}`;
+  try {
+    await runDataplane({
+      dataplane,
+      address: found.address,
+      caPem: found.caPem,
+      token,
+      signal: stop.signal,
+      probeIntervalMs,
+      log: stderrLogger,
+      agentVersion: VERSION,
+      onConnected: (id) => console.log(`dataplane ${ref} connected to ${found.address} (subscription ${id})`),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  console.log(`dataplane ${ref}: stopped`);
+  return 0;
+}
