@@ -33,6 +33,8 @@ export interface NodeAgentOptions {
   taints?: Record<string, unknown>[];
   /** daemonEndpoints.kubeletEndpoint.Port (the log endpoint; 0 when there is none). */
   kubeletPort?: number;
+  /** Process runtime: the host's address, for the node and its pods (default 127.0.0.1). */
+  nodeIP?: string;
   /** Lease renewal period (default 10 s). */
   leaseRenewSeconds?: number;
   leaseDurationSeconds?: number;
@@ -76,7 +78,7 @@ export class NodeAgent implements LogSource {
       kubeletPort: opts.kubeletPort ?? 0,
     };
     const allocatable = { cpu: this.template.cpu, memory: this.template.memory, pods: this.template.pods };
-    for (const name of names) this.nodes.set(name, { name, ips: PodIPs.forNode(nodeIndex(name), runtime === 'simulated'), allocatable });
+    for (const name of names) this.nodes.set(name, { name, ips: PodIPs.forNode(nodeIndex(name), runtime === 'simulated', opts.nodeIP), allocatable });
     if (opts.recordEvents ?? true) this.events = new PodEvents(client, this.log);
     this.podSync = new PodSync({
       client,

@@ -1,28 +1,30 @@
 // Fake addresses for simulated nodes and their pods: node number i owns the
 // /24 `10.<i/256>.<i%256>.0`, the node is `.1` and its pods take `.2`-`.254`.
-// Process nodes are the host itself: node and pods are 127.0.0.1. An address
-// someone else already wrote into a pod's status (an IPAM controller) wins.
-
-const LOOPBACK = '127.0.0.1';
+// Process nodes are the host itself: node and pods share the host's address
+// (127.0.0.1 unless told otherwise). An address someone else already wrote
+// into a pod's status (an IPAM controller) wins over either.
 
 export class PodIPs {
   private readonly used = new Set<number>();
   private next = 2;
 
-  constructor(private readonly prefix: string | undefined) {}
+  constructor(
+    private readonly prefix: string | undefined,
+    private readonly hostIP = '127.0.0.1',
+  ) {}
 
-  /** For node number `index`; `simulated` false means the host's loopback. */
-  static forNode(index: number, simulated: boolean): PodIPs {
-    return new PodIPs(simulated ? `10.${(index >> 8) & 255}.${index & 255}` : undefined);
+  /** For node number `index`; not simulated: every address is `hostIP`. */
+  static forNode(index: number, simulated: boolean, hostIP?: string): PodIPs {
+    return simulated ? new PodIPs(`10.${(index >> 8) & 255}.${index & 255}`) : new PodIPs(undefined, hostIP);
   }
 
   get nodeIP(): string {
-    return this.prefix ? `${this.prefix}.1` : LOOPBACK;
+    return this.prefix ? `${this.prefix}.1` : this.hostIP;
   }
 
   /** The next free address; once all 253 are taken, addresses repeat (a simulation may overcommit). */
   allocate(): string {
-    if (!this.prefix) return LOOPBACK;
+    if (!this.prefix) return this.hostIP;
     for (let i = 0; i < 253; i++) {
       const host = this.next;
       this.next = this.next >= 254 ? 2 : this.next + 1;

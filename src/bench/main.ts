@@ -9,6 +9,8 @@ import { startControlPlane } from '../controlplane/control-plane.js';
 import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
 import { openStore } from '../storage/open-store.js';
 import { JsonClient } from './http.js';
+import { runSchedulerBench } from './scheduler-bench.js';
+import { runMeshBench } from './mesh-bench.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const CONCURRENCY = 32;
@@ -81,12 +83,24 @@ async function apiRates(kind: 'sqlite' | 'memory') {
 
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 
+const only = new Set((process.env.BENCH_ONLY ?? 'api,scheduler,mesh').split(','));
+
 async function main() {
-  console.log(`workplane bench: ${N} objects, ${CONCURRENCY} concurrent clients over HTTPS (node ${process.versions.node})\n`);
-  for (const kind of ['memory', 'sqlite'] as const) {
-    const raw = await rawStorageRate(kind);
-    const api = await apiRates(kind);
-    console.log(`${kind.padEnd(7)} raw storage creates/s ${fmt(raw)} | API creates/s ${fmt(api.create)} (${((api.create / raw) * 100).toFixed(1)}% of raw) | API merge patches/s ${fmt(api.patch)} | list of ${N} ${api.listMs.toFixed(1)} ms`);
+  if (only.has('api')) {
+    console.log(`== API server: ${N} objects, ${CONCURRENCY} concurrent clients over HTTPS (node ${process.versions.node})`);
+    for (const kind of ['memory', 'sqlite'] as const) {
+      const raw = await rawStorageRate(kind);
+      const api = await apiRates(kind);
+      console.log(`${kind.padEnd(7)} raw storage creates/s ${fmt(raw)} | API creates/s ${fmt(api.create)} (${((api.create / raw) * 100).toFixed(1)}% of raw) | API merge patches/s ${fmt(api.patch)} | list of ${N} ${api.listMs.toFixed(1)} ms`);
+    }
+  }
+  if (only.has('scheduler')) {
+    console.log('\n== Scheduler');
+    for (const line of await runSchedulerBench()) console.log(line);
+  }
+  if (only.has('mesh')) {
+    console.log('\n== Mesh workloads');
+    for (const line of await runMeshBench({ startControllers: false })) console.log(line);
   }
 }
 

@@ -1,17 +1,24 @@
 // `workplane agent`: a node agent in its own process, reaching the API server
 // over HTTPS (flags or a kubeconfig). It registers its nodes, says so, runs
 // until SIGINT/SIGTERM and then simply stops: Nodes stay, their leases just
-// stop being renewed.
+// stop being renewed. With the process runtime it also serves pod logs to the
+// API server on --node-ip:--log-port (the node's kubeletEndpoint).
 
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { consoleLogger } from '../agent/console-logger.js';
+import { startLogServer } from '../agent/log-server/index.js';
+import type { LogSource } from '../agent/log-source.js';
+import { NodeAgent, type NodeAgentOptions } from '../agent/node-agent.js';
+import { parseLabels, parseTaints } from '../agent/node-flags.js';
+import { createProcessRuntime } from '../agent/runtime/process/index.js';
+import { SimulatedRuntime } from '../agent/runtime/simulated-runtime.js';
+import type { Runtime } from '../agent/runtime/types.js';
+import { tokenReviewVerifier } from '../agent/token-review-verifier.js';
 import { parseQuantity } from '../api/quantity.js';
 import { HttpClient } from '../client/http-client.js';
 import type { Logger } from '../client/logger.js';
-import type { LogRequest, LogSource } from '../agent/log-source.js';
-import { NodeAgent } from '../agent/node-agent.js';
-import { SimulatedRuntime } from '../agent/runtime/simulated-runtime.js';
-import type { Runtime } from '../agent/runtime/types.js';
 
 const help = `workplane agent: run a node agent against an API server
 
@@ -30,75 +37,24 @@ Flags:
   --taints k=v:Effect,...      taints set when a node is first registered
   --lease-renew-seconds S      heartbeat lease renewal period (default 10)
   --node-status-seconds S      node status heartbeat period (default 60)
+  --node-ip IP                 process: the address of this host (default 127.0.0.1)
+  --log-port PORT              process: port of the log endpoint for kubectl logs (default 10250; 0 picks one)
+  --root-dir DIR               process: where pods' working directories and logs live (default ./.workplane-agent)
   --ready-delay-ms MS          simulated: delay from running to ready (default 0)
   --start-delay-ms MS          simulated: delay before containers run (default 0, plus up to 50 jitter)
   --workers N                  concurrent pod syncs (default 8)
   --no-events                  do not record kubelet Events
   --log-level LEVEL            debug | info | warn (default) | error`;
 
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-
-function consoleLogger(level: string): Logger {
-  const min = Math.max(0, LEVELS.indexOf(level as (typeof LEVELS)[number]));
-  const at = (i: number) => (obj: object, msg?: string) => {
-    if (i < min) return;
-    const rec: Record<string, unknown> = { level: LEVELS[i], time: Date.now(), msg };
-    for (const [k, v] of Object.entries(obj)) rec[k] = v instanceof Error ? v.message : v;
-    process.stderr.write(`${JSON.stringify(rec)}\n`);
-  };
-  return { debug: at(0), info: at(1), warn: at(2), error: at(3) };
-}
-
-export function parseLabels(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new Error(`--labels: "${item}" is not key=value`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
-export function parseTaints(text: string | undefined): Record<string, string>[] {
-  return (text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((item) => {
-      const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(item);
-      if (!m) throw new Error(`--taints: "${item}" is not key[=value]:NoSchedule|PreferNoSchedule|NoExecute`);
-      const t: Record<string, string> = { key: m[1], effect: m[3] };
-      if (m[2]) t.value = m[2];
-      return t;
-    });
-}
-
-const count = (flag: string, v: string | undefined, dflt: number, min = 0) => {
-  const n = v === undefined ? dflt : Number(v);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${flag} must be a number >= ${min}, not "${v}"`);
+const number = (flag: string, v: string | undefined, min = 0): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`--${flag} must be a number >= ${min}, not "${v}"`);
   return n;
 };
 
-/** The process runtime is another module; loaded only when asked for. */
-async function processRuntime(log: Logger, source: LogSource): Promise<{ runtime: Runtime; port: number; close(): Promise<void> }> {
-  const path = '../agent/runtime/process/index.js';
-  const mod = (await import(path)) as {
-    createProcessRuntime(opts: { log: Logger }): Runtime;
-    startLogServer?(opts: { source: LogSource; log: Logger }): Promise<{ port: number; close(): Promise<void> }>;
-  };
-  const runtime = mod.createProcessRuntime({ log });
-  const server = await mod.startLogServer?.({ source, log });
-  return { runtime, port: server?.port ?? 0, close: async () => server?.close() };
-}
-
-export interface RunAgentOptions {
-  /** Stop when this aborts (tests); SIGINT/SIGTERM stop it too. */
-  signal?: AbortSignal;
-  out?: (line: string) => void;
-}
-
-export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promise<number> {
-  const { values } = parseArgs({
+function parse(args: string[]) {
+  return parseArgs({
     args,
     options: {
       server: { type: 'string' },
@@ -117,6 +73,9 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
       taints: { type: 'string' },
       'lease-renew-seconds': { type: 'string' },
       'node-status-seconds': { type: 'string' },
+      'node-ip': { type: 'string', default: '127.0.0.1' },
+      'log-port': { type: 'string', default: '10250' },
+      'root-dir': { type: 'string', default: '.workplane-agent' },
       'ready-delay-ms': { type: 'string' },
       'start-delay-ms': { type: 'string' },
       workers: { type: 'string' },
@@ -125,89 +84,101 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
+  }).values;
+}
+type Flags = ReturnType<typeof parse>;
+
+async function connect(f: Flags): Promise<HttpClient> {
+  const ident = { userAgent: 'workplane-agent', fieldManager: 'workplane-agent' };
+  if (f.kubeconfig && !f.server) return HttpClient.fromKubeconfig(f.kubeconfig, { context: f.context, ...ident });
+  if (!f.server) throw new Error('--server (or --kubeconfig) is required');
+  const caPem = f['ca-file'] ? await readFile(f['ca-file'], 'utf8') : undefined;
+  return HttpClient.connect({ server: f.server, token: f.token, caPem, insecureSkipTlsVerify: f['insecure-skip-tls-verify'], ...ident });
+}
+
+/** The agent's options from the flags, minus what needs the runtime. */
+function agentOptions(f: Flags, log: Logger): Omit<NodeAgentOptions, 'runtime'> {
+  for (const q of ['cpu', 'memory', 'pods'] as const) parseQuantity(f[q]!);
+  return {
+    nodes: number('nodes', f.nodes, 1),
+    namePrefix: f['name-prefix'],
+    cpu: f.cpu,
+    memory: f.memory,
+    pods: f.pods,
+    labels: parseLabels(f.labels),
+    taints: parseTaints(f.taints),
+    nodeIP: f['node-ip'],
+    leaseRenewSeconds: number('lease-renew-seconds', f['lease-renew-seconds'], 0.01),
+    nodeStatusReportSeconds: number('node-status-seconds', f['node-status-seconds'], 0.01),
+    workers: number('workers', f.workers, 1),
+    recordEvents: !f['no-events'],
+    log,
+  };
+}
+
+export interface RunAgentOptions {
+  /** Stop when this aborts (tests); SIGINT/SIGTERM stop it too. */
+  signal?: AbortSignal;
+  out?: (line: string) => void;
+}
+
+export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promise<number> {
+  const f = parse(args);
   const out = ro.out ?? ((line: string) => console.log(line));
-  if (values.help) {
+  if (f.help) {
     out(help);
     return 0;
   }
-  const kind = values.runtime;
+  const kind = f.runtime;
   if (kind !== 'simulated' && kind !== 'process') throw new Error(`--runtime must be simulated or process, not "${kind}"`);
-  const nodes = count('nodes', values.nodes, 1, 1);
-  for (const q of ['cpu', 'memory', 'pods'] as const) parseQuantity(values[q]!);
-  const log = consoleLogger(values['log-level']!);
-
-  let client: HttpClient;
-  if (values.kubeconfig && !values.server) {
-    client = await HttpClient.fromKubeconfig(values.kubeconfig, { context: values.context, userAgent: 'workplane-agent', fieldManager: 'workplane-agent' });
-  } else {
-    if (!values.server) throw new Error('--server (or --kubeconfig) is required');
-    const caPem = values['ca-file'] ? await readFile(values['ca-file'], 'utf8') : undefined;
-    client = await HttpClient.connect({
-      server: values.server,
-      token: values.token,
-      caPem,
-      insecureSkipTlsVerify: values['insecure-skip-tls-verify'],
-      userAgent: 'workplane-agent',
-      fieldManager: 'workplane-agent',
-    });
-  }
-
-  // The log server needs a source before the agent exists: forward to it.
-  let agent: NodeAgent | undefined;
-  const source: LogSource = { logs: (ns: string, name: string, o: LogRequest) => agent!.logs(ns, name, o) };
-  let closeExtra = async () => {};
-  let runtime: Runtime;
-  let port = 0;
-  if (kind === 'process') {
-    const p = await processRuntime(log, source);
-    ({ runtime, port } = p);
-    closeExtra = p.close;
-  } else {
-    runtime = new SimulatedRuntime({
-      readyDelayMs: values['ready-delay-ms'] === undefined ? undefined : count('ready-delay-ms', values['ready-delay-ms'], 0),
-      startDelayMs: values['start-delay-ms'] === undefined ? undefined : count('start-delay-ms', values['start-delay-ms'], 0),
-    });
-  }
-
-  const started = Date.now();
-  let registered = 0;
-  agent = new NodeAgent(client, {
-    runtime,
-    nodes,
-    namePrefix: values['name-prefix'],
-    cpu: values.cpu,
-    memory: values.memory,
-    pods: values.pods,
-    labels: parseLabels(values.labels),
-    taints: parseTaints(values.taints),
-    kubeletPort: port,
-    leaseRenewSeconds: values['lease-renew-seconds'] === undefined ? undefined : count('lease-renew-seconds', values['lease-renew-seconds'], 10, 0.01),
-    nodeStatusReportSeconds: values['node-status-seconds'] === undefined ? undefined : count('node-status-seconds', values['node-status-seconds'], 60, 0.01),
-    workers: values.workers === undefined ? undefined : count('workers', values.workers, 8, 1),
-    recordEvents: !values['no-events'],
-    log,
-    onNodeRegistered: (name, created) => {
-      if (++registered <= 10) out(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`);
-    },
-  });
-
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    ro.signal?.addEventListener('abort', stop, { once: true });
+  const log = consoleLogger(f['log-level']!);
+  const base = agentOptions(f, log);
+  const cleanups: (() => unknown)[] = [];
+  let stop = () => {};
+  const stopped = new Promise<void>((r) => (stop = r));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  ro.signal?.addEventListener('abort', stop, { once: true });
+  cleanups.push(() => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    ro.signal?.removeEventListener('abort', stop);
   });
   try {
+    const client = await connect(f);
+    cleanups.push(() => client.close());
+    // The log server needs its source before the agent exists: forward to it.
+    let agent: NodeAgent | undefined;
+    const source: LogSource = { logs: (ns, name, o) => agent!.logs(ns, name, o) };
+    let runtime: Runtime;
+    let kubeletPort = 0;
+    if (kind === 'process') {
+      const rootDir = resolve(f['root-dir']!);
+      await mkdir(rootDir, { recursive: true, mode: 0o700 });
+      runtime = createProcessRuntime({ rootDir });
+      const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, verify: tokenReviewVerifier(client, log) });
+      cleanups.push(() => server.stop());
+      kubeletPort = server.port;
+    } else {
+      runtime = new SimulatedRuntime({ readyDelayMs: number('ready-delay-ms', f['ready-delay-ms']), startDelayMs: number('start-delay-ms', f['start-delay-ms']) });
+    }
+    cleanups.push(() => runtime.close());
+
+    const started = Date.now();
+    let registered = 0;
+    const onNodeRegistered = (name: string, created: boolean) => {
+      if (++registered <= 10) out(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`);
+    };
+    agent = new NodeAgent(client, { ...base, runtime, kubeletPort, onNodeRegistered });
+    const a = agent;
+    cleanups.push(() => a.stop());
     await agent.start();
     if (registered > 10) out(`... and ${registered - 10} more nodes`);
-    out(`agent running: ${nodes} node(s), runtime ${kind}, ${Date.now() - started} ms to register; SIGTERM to stop`);
+    const logs = kind === 'process' ? `, logs on ${f['node-ip']}:${kubeletPort}` : '';
+    out(`agent running: ${agent.nodeNames.length} node(s), runtime ${kind}${logs}, registered in ${Date.now() - started} ms; SIGTERM to stop`);
     await stopped;
   } finally {
-    await agent.stop();
-    await runtime.close();
-    await closeExtra();
-    client.close();
+    for (const c of cleanups.reverse()) await c();
   }
   out('agent stopped');
   return 0;

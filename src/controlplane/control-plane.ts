@@ -37,6 +37,8 @@ import { startCoreControllers } from './core-controllers.js';
 import { Compactor } from './compactor.js';
 import { VERSION } from '../version.js';
 import { InProcessClient } from '../client/in-process-client.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { Scheduler, registryBinder } from '../scheduler/index.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins, startMeshControllers } from '../controllers/mesh/index.js';
 
@@ -144,6 +146,15 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
   const controllers = await startCoreControllers(registry, abort.signal, logger, opts);
+  const schedClient = new InProcessClient(registry, { fieldManager: 'default-scheduler', log: logger });
+  const scheduler = new Scheduler({
+    client: schedClient,
+    binder: registryBinder(registry),
+    events: new EventRecorder(schedClient, { component: 'default-scheduler', log: logger }),
+    featureGates: { GangScheduling: opts.featureGates.GangScheduling !== false, GenericWorkload: opts.featureGates.GenericWorkload !== false },
+    log: logger,
+  });
+  const schedulerDone = scheduler.start(abort.signal);
   let meshDone: Promise<void> | undefined;
   if (meshOn) {
     const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
@@ -178,6 +189,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       compactor.stop();
       await controllers.stop();
       await meshDone;
+      await schedulerDone;
       api.endWatches();
       await new Promise<void>((res) => {
         server.close(() => res());

@@ -2,8 +2,8 @@
 // namespaces/finalize, serviceaccounts/token (TokenRequest), pods/binding,
 // SelfSubjectAccessReview and SelfSubjectRulesReview.
 
-import { badRequest, conflict, fieldError, invalid } from '../api/errors.js';
-import { isPlainObject, nowIso, type KObject } from '../api/object.js';
+import { badRequest, fieldError, invalid } from '../api/errors.js';
+import { isPlainObject } from '../api/object.js';
 import { decodeBody, mediaType } from '../apiserver/body.js';
 import { writeOptions, type HandlerContext } from '../apiserver/request-context.js';
 import type { CustomHandlers } from '../apiserver/resource-handler.js';
@@ -11,6 +11,7 @@ import { JSON_TYPE, writeJson } from '../apiserver/response.js';
 import { respondObject } from '../apiserver/handlers/read.js';
 import type { Registry } from '../registry/registry.js';
 import type { TokenIssuer } from '../security/index.js';
+import { applyBinding } from '../api/core/pod-binding.js';
 
 async function bodyObject(ctx: HandlerContext): Promise<Record<string, unknown>> {
   const { value } = decodeBody(await ctx.body(), mediaType(ctx.req), false);
@@ -84,18 +85,7 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
     await ctx.store.update(
       ctx.info.namespace,
       ctx.info.name!,
-      (cur) => {
-        const pod = cur!;
-        if (typeof meta.uid === 'string' && meta.uid !== pod.metadata.uid) {
-          throw conflict('pods', ctx.info.name!, 'Precondition failed: UID in precondition does not match');
-        }
-        if (pod.metadata.deletionTimestamp) throw conflict('pods', ctx.info.name!, 'pod is being deleted, cannot be assigned to a host');
-        const spec = pod.spec as Record<string, unknown>;
-        if (spec.nodeName) throw conflict('pods', ctx.info.name!, `pod ${ctx.info.name} is already assigned to node "${spec.nodeName}"`);
-        spec.nodeName = nodeName;
-        setCondition(pod, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowIso() });
-        return pod;
-      },
+      (cur) => applyBinding(cur!, nodeName, typeof meta.uid === 'string' ? meta.uid : undefined),
       { ...writeOptions(ctx, 'binding'), subresource: 'binding' },
     );
     writeJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, JSON_TYPE);
@@ -121,14 +111,4 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
     }),
   );
   void registry;
-}
-
-export function setCondition(obj: KObject, cond: Record<string, unknown>): void {
-  const status = (obj.status ??= {}) as Record<string, unknown>;
-  const conds = (status.conditions ??= []) as Record<string, unknown>[];
-  const i = conds.findIndex((c) => c.type === cond.type);
-  if (i >= 0) {
-    if (conds[i].status === cond.status) cond.lastTransitionTime = conds[i].lastTransitionTime;
-    conds[i] = { ...conds[i], ...cond };
-  } else conds.push(cond);
 }

@@ -5,8 +5,10 @@
 // already bound, being deleted, or was replaced (uid differs).
 
 import type { UserInfo } from '../api/definition.js';
-import { conflict } from '../api/errors.js';
-import { nowIso, type KObject } from '../api/object.js';
+import type { KObject } from '../api/object.js';
+import { applyBinding } from '../api/core/pod-binding.js';
+
+export { applyBinding };
 import { SYSTEM_USER } from '../client/in-process-client.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -14,31 +16,6 @@ export interface Binder {
   bind(pod: KObject, nodeName: string): Promise<void>;
 }
 
-type Obj = Record<string, unknown>;
-
-/** The binding subresource's effect on a pod: spec.nodeName set once, PodScheduled=True. */
-export function applyBinding(pod: KObject, nodeName: string, uid: string | undefined): KObject {
-  const name = pod.metadata.name ?? '';
-  if (uid && uid !== pod.metadata.uid) throw conflict('pods', name, 'Precondition failed: UID in precondition does not match');
-  if (pod.metadata.deletionTimestamp) throw conflict('pods', name, 'pod is being deleted, cannot be assigned to a host');
-  const spec = (pod.spec ??= {}) as Obj;
-  if (spec.nodeName) throw conflict('pods', name, `pod ${name} is already assigned to node "${String(spec.nodeName)}"`);
-  spec.nodeName = nodeName;
-  const status = (pod.status ??= {}) as Obj;
-  const conds = (status.conditions ??= []) as Obj[];
-  const i = conds.findIndex((c) => c.type === 'PodScheduled');
-  const prev = i >= 0 ? conds[i] : undefined;
-  // A fresh condition: the reason and message of an earlier Unschedulable one no longer apply.
-  const cond: Obj = {
-    type: 'PodScheduled',
-    status: 'True',
-    lastProbeTime: null,
-    lastTransitionTime: prev?.status === 'True' ? prev.lastTransitionTime : nowIso(),
-  };
-  if (i < 0) conds.push(cond);
-  else conds[i] = cond;
-  return pod;
-}
 
 export interface RegistryBinderOptions {
   user?: UserInfo;

@@ -45,6 +45,8 @@ const MAX_ATTEMPTS = 4;
 export class ConditionWriter {
   private readonly wanted = new Map<string, string>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Conditions written so far. */
+  writes = 0;
 
   constructor(
     private readonly pods: ResourceClient,
@@ -90,6 +92,7 @@ export class ConditionWriter {
       if (nodeNameOf(pod) || pod.metadata.deletionTimestamp || showsUnschedulable(pod, message)) return;
       try {
         await this.pods.updateStatus(pod.metadata.namespace, withCondition(pod, message));
+        this.writes++;
         return;
       } catch (err) {
         if (isNotFound(err)) return;

@@ -21,12 +21,13 @@ const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isPlainObject) :
 
 // Parsing a quantity is regex + bigint work; the same few strings recur across
 // thousands of pods and nodes, so results are memoised (bounded).
-const memo = new Map<string, number>();
+const milliMemo = new Map<string, number>();
+const unitMemo = new Map<string, number>();
 const MEMO_LIMIT = 10_000;
 
 function cached(text: string, milli: boolean): number {
-  const k = milli ? `m${text}` : text;
-  let v = memo.get(k);
+  const memo = milli ? milliMemo : unitMemo;
+  let v = memo.get(text);
   if (v !== undefined) return v;
   try {
     v = milli ? parseMilli(text) : Math.ceil(parseQuantity(text));
@@ -34,7 +35,7 @@ function cached(text: string, milli: boolean): number {
     v = 0; // the API validated it; an unparsable value reserves nothing rather than crashing the loop
   }
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(k, v);
+  memo.set(text, v);
   return v;
 }
 

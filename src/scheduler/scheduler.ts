@@ -18,11 +18,11 @@ import { SchedulerCache } from './cache.js';
 import { ConditionWriter } from './condition-writer.js';
 import { GangPlanner } from './gang-planner.js';
 import type { NodeInfo } from './node-info.js';
-import { DEFAULT_SCHEDULER, isPendingFor, podInfo, workloadRefOf, type PodInfo } from './pod-info.js';
+import { DEFAULT_SCHEDULER, isPendingFor, podInfo, workloadRefOf, type PodInfo, type WorkloadRef } from './pod-info.js';
 import { placePod, type PlacementOptions } from './placement.js';
 import { SchedulingQueue, type SchedulingQueueOptions } from './scheduling-queue.js';
+import { WaitingUnits } from './waiting-units.js';
 import { GangIndex, gangName, policyOf, WORKLOADS, type GroupPolicy } from './workloads.js';
-import type { WorkloadRef } from './pod-info.js';
 
 /** Where the scheduler reports to users (an EventRecorder fits). */
 export interface EventSink {
@@ -64,12 +64,14 @@ export interface SchedulerStats {
   bound: number;
   bindFailures: number;
   unschedulableAttempts: number;
+  /** PodScheduled=False conditions written. */
+  conditionWrites: number;
 }
 
 export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
-  readonly stats: SchedulerStats = { bound: 0, bindFailures: 0, unschedulableAttempts: 0 };
+  private readonly counts = { bound: 0, bindFailures: 0, unschedulableAttempts: 0 };
   readonly schedulerName: string;
   private readonly gangs = new GangIndex();
   private readonly informers: SharedInformers;
@@ -79,11 +81,9 @@ export class Scheduler {
   private workloadsOn = false;
   private pods!: Informer;
   private workloads?: Informer;
-  private writer!: ConditionWriter;
-  private planner!: GangPlanner;
-  /** `namespace/workload` → units waiting for that Workload (or its pod group) to appear. */
-  private readonly waitingOn = new Map<string, Set<string>>();
-  private readonly waitingSince = new Map<string, number>();
+  private readonly writer: ConditionWriter;
+  private readonly planner: GangPlanner;
+  private readonly waiting = new WaitingUnits();
   private inFlight = 0;
   private slotWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -95,9 +95,11 @@ export class Scheduler {
     this.informers = opts.informers ?? new SharedInformers(opts.client, { log: this.log });
     this.queue = new SchedulingQueue(opts.queue);
     this.gangOn = opts.featureGates?.GangScheduling !== false;
+    this.writer = new ConditionWriter(opts.client.resource(PODS), (key) => this.pods?.getByKey(key), this.log);
+    this.planner = new GangPlanner(this.cache, opts.placement ?? {});
   }
 
-  /** Runs until `signal` aborts; resolves once in-flight bindings have settled. */
+  /** Runs until `signal` aborts; resolves once in-flight writes have settled. Runs once per instance. */
   async start(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
     const { client } = this.opts;
@@ -106,8 +108,6 @@ export class Scheduler {
     this.pods = this.informers.informerFor(PODS);
     const nodes = this.informers.informerFor(NODES);
     this.workloads = this.workloadsOn ? this.informers.informerFor(WORKLOADS) : undefined;
-    this.writer = new ConditionWriter(client.resource(PODS), (key) => this.pods.getByKey(key), this.log);
-    this.planner = new GangPlanner(this.cache, this.opts.placement ?? {});
     const removers = [
       nodes.addHandler({
         onAdd: (n) => this.nodeChanged(n),
@@ -135,7 +135,12 @@ export class Scheduler {
     signal.removeEventListener('abort', stop);
     for (const r of removers) r();
     await this.settled();
+    await this.writer.flush();
     if (this.ownInformers) await this.informers.stopped();
+  }
+
+  get stats(): SchedulerStats {
+    return { ...this.counts, conditionWrites: this.writer.writes };
   }
 
   /** Resolves when no binding is in flight. */
@@ -183,14 +188,11 @@ export class Scheduler {
     if (this.cache.removePod(pod)) this.queue.clusterChanged();
     this.gangs.remove(pod);
     this.writer.cancel(objectKey(pod));
+    this.waiting.stop(POD_UNIT + objectKey(pod));
   }
 
   private workloadAppeared(w: KObject): void {
-    const key = `${w.metadata.namespace}/${w.metadata.name}`;
-    const units = this.waitingOn.get(key);
-    if (!units) return;
-    this.waitingOn.delete(key);
-    for (const u of units) this.queue.add(u);
+    for (const u of this.waiting.release(`${w.metadata.namespace}/${w.metadata.name}`)) this.queue.add(u);
   }
 
   // ---- decisions ----
@@ -211,20 +213,19 @@ export class Scheduler {
     if (unit.startsWith(GANG_UNIT)) return this.processGang(unit, unit.slice(GANG_UNIT.length));
     const key = unit.slice(POD_UNIT.length);
     const pod = this.pods.getByKey(key);
-    if (!pod || !isPendingFor(pod, this.schedulerName) || this.cache.isAssumed(key)) return this.queue.forget(unit);
+    if (!pod || !isPendingFor(pod, this.schedulerName) || this.cache.isAssumed(key)) return this.settle(unit);
     const ref = this.workloadsOn ? workloadRefOf(pod) : undefined;
     if (ref) {
       const ns = pod.metadata.namespace ?? '';
       const policy = this.policy(ns, ref);
       if (policy.kind === 'missing') return this.wait(unit, [pod], policy.message, `${ns}/${ref.name}`);
       if (policy.kind === 'gang' && this.gangOn) {
-        this.queue.forget(unit);
+        this.settle(unit);
         return this.queue.add(GANG_UNIT + gangName(ns, ref));
       }
     }
-    this.waitingSince.delete(unit);
-    if (this.scheduleOne(podInfo(pod))) this.queue.forget(unit);
-    else this.queue.park(unit);
+    if (this.scheduleOne(podInfo(pod))) this.settle(unit);
+    else this.park(unit);
   }
 
   /** Places one pod or marks it unschedulable; true when placed. */
@@ -240,7 +241,7 @@ export class Scheduler {
   }
 
   private unschedulable(pod: KObject, message: string): void {
-    this.stats.unschedulableAttempts++;
+    this.counts.unschedulableAttempts++;
     this.writer.set(pod, message);
     this.opts.events?.event(pod, 'Warning', 'FailedScheduling', message);
   }
@@ -252,25 +253,36 @@ export class Scheduler {
       if (p) members.push(p);
     }
     const ref = members.length ? workloadRefOf(members[0]) : undefined;
-    if (!ref) return this.queue.forget(unit);
+    if (!ref) return this.settle(unit);
     const ns = members[0].metadata.namespace ?? '';
     const pending = members.filter((p) => isPendingFor(p, this.schedulerName) && !this.cache.isAssumed(objectKey(p)));
-    if (pending.length === 0) return this.queue.forget(unit);
+    if (pending.length === 0) return this.settle(unit);
     const policy = this.policy(ns, ref);
     if (policy.kind === 'missing') return this.wait(unit, pending, policy.message, `${ns}/${ref.name}`);
     if (policy.kind !== 'gang' || !this.gangOn) {
       // Not a gang (any more): each member goes on its own.
-      this.queue.forget(unit);
+      this.settle(unit);
       for (const p of pending) this.queue.add(POD_UNIT + objectKey(p));
       return;
     }
     const plan = this.planner.plan(gang, members, pending, policy.minCount, (p) => this.cache.isAssumed(objectKey(p)));
     if (plan.kind === 'waiting') return this.wait(unit, pending, plan.message);
-    this.waitingSince.delete(unit);
     for (const [pi, node] of plan.placed) this.bind(pi, node);
     for (const f of plan.failed) this.unschedulable(f.pod, f.message);
-    if (plan.failed.length) this.queue.park(unit);
-    else this.queue.forget(unit);
+    if (plan.failed.length) this.park(unit);
+    else this.settle(unit);
+  }
+
+  /** The unit is done with (placed, gone, or handed on): forget its backoff and any wait. */
+  private settle(unit: string): void {
+    this.queue.forget(unit);
+    this.waiting.stop(unit);
+  }
+
+  /** The unit was tried and did not fit: wait for a cluster change. */
+  private park(unit: string): void {
+    this.waiting.stop(unit);
+    this.queue.park(unit);
   }
 
   /**
@@ -280,15 +292,7 @@ export class Scheduler {
    */
   private wait(unit: string, pods: KObject[], message: string, workloadKey?: string): void {
     this.queue.forget(unit);
-    if (workloadKey) {
-      let set = this.waitingOn.get(workloadKey);
-      if (!set) this.waitingOn.set(workloadKey, (set = new Set()));
-      set.add(unit);
-    }
-    const now = Date.now();
-    const since = this.waitingSince.get(unit) ?? now;
-    this.waitingSince.set(unit, since);
-    const left = (this.opts.waitingStatusDelayMs ?? 1000) - (now - since);
+    const left = (this.opts.waitingStatusDelayMs ?? 1000) - this.waiting.wait(unit, workloadKey, Date.now());
     if (left > 0) return this.queue.addAfter(unit, left);
     for (const p of pods) this.writer.set(p, message);
   }
@@ -303,7 +307,7 @@ export class Scheduler {
       .bind(pi.pod, nodeName)
       .then(
         () => {
-          this.stats.bound++;
+          this.counts.bound++;
           if (this.opts.scheduledEvents !== false) {
             this.opts.events?.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${pi.namespace}/${pi.name} to ${nodeName}`);
           }
@@ -318,7 +322,7 @@ export class Scheduler {
   }
 
   private bindFailed(pi: PodInfo, nodeName: string, err: unknown): void {
-    this.stats.bindFailures++;
+    this.counts.bindFailures++;
     if (this.cache.forget(pi.key, nodeName)) this.queue.clusterChanged();
     const routine = isConflict(err) || isNotFound(err);
     if (routine) this.log.debug({ pod: pi.key, node: nodeName, err }, 'binding rejected');

@@ -9,7 +9,7 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { silentLogger } from '../client/logger.js';
 import { eventually, startTestApi, type TestApi } from '../client/testing.js';
 import type { ResourceClient } from '../client/types.js';
-import { registryBinder } from './binder.js';
+import { registryBinder, type Binder } from './binder.js';
 import { Scheduler, type SchedulerFeatureGates, type SchedulerOptions } from './scheduler.js';
 import { WORKLOADS } from './workloads.js';
 
@@ -91,19 +91,25 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(gates: SchedulerFeatureGates = {}, extra: Partial<SchedulerOptions> = {}): Promise<Harness> {
+export interface HarnessOptions extends Partial<SchedulerOptions> {
+  /** Wraps the registry binder (to inject binding failures). */
+  wrapBinder?: (b: Binder) => Binder;
+}
+
+export async function startHarness(gates: SchedulerFeatureGates = {}, extra: HarnessOptions = {}): Promise<Harness> {
   const api = await startTestApi([...coreDefinitions, schedulingWorkloadDefinition]);
   const client = api.client;
   const events = new EventRecorder(client, { component: 'default-scheduler', log: silentLogger });
+  const { wrapBinder = (b: Binder) => b, ...rest } = extra;
   const scheduler = new Scheduler({
     client,
-    binder: registryBinder(api.registry),
+    binder: wrapBinder(registryBinder(api.registry)),
     events,
     featureGates: gates,
     log: silentLogger,
     queue: { initialBackoffMs: 1, maxBackoffMs: 10 },
     waitingStatusDelayMs: 0,
-    ...extra,
+    ...rest,
   });
   const ac = new AbortController();
   const running = scheduler.start(ac.signal);

@@ -4,6 +4,7 @@
 // decides per pod), and finishes graceful deletions at once. The real ones
 // live in src/scheduler and src/agent.
 
+import { setMaxListeners } from 'node:events';
 import { isPlainObject, nowIso, type KObject } from '../../api/object.js';
 import { isNotFound } from '../../api/errors.js';
 import { section } from '../../api/core/columns.js';
@@ -73,6 +74,7 @@ export function fakeKubelet(client: Client, opts: FakeKubeletOptions = {}): Fake
   let next = 0;
   const pods = client.resource(PODS);
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   const reconcile = async (key: string) => {
     const pod = c.informers.informerFor(PODS).getByKey(key);
     if (!pod) return;

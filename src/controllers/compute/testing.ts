@@ -2,6 +2,7 @@
 // the core and compute kinds, quota admission, the compute controllers and a
 // fake kubelet standing in for the scheduler and node agents.
 
+import { setMaxListeners } from 'node:events';
 import { computeWorkloadDefinition, networkDefinition, projectDefinition } from '../../api/compute/index.js';
 import { coreDefinitions } from '../../api/core/index.js';
 import type { KObject } from '../../api/object.js';
@@ -20,6 +21,7 @@ export async function startComputeEnv(opts: { progressDeadlineSeconds?: number; 
   const api = await startTestApi([...coreDefinitions, computeWorkloadDefinition, networkDefinition, projectDefinition]);
   for (const p of computeAdmissionPlugins(api.registry)) api.admission.register(p);
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   const running = startComputeControllers(api.client, abort.signal, { log: silentLogger, progressDeadlineSeconds: opts.progressDeadlineSeconds });
   const kubelet = fakeKubelet(api.client, opts.kubelet);
   return {

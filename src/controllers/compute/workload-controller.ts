@@ -90,8 +90,21 @@ export function workloadController(client: Client, opts: WorkloadControllerOptio
   const inNamespace = (o: KObject) => workloads.byIndex(NAMESPACE_INDEX, o.metadata.namespace ?? '').map(objectKey);
   if (networks) b = b.watches(NETWORKS, (n) => workloads.byIndex(NETWORK_REF_INDEX, objectKey(n)).map(objectKey));
   // A raised quota lets refused creates through: retry at once rather than at the next backoff.
-  if (served('v1', 'ResourceQuota')) b = b.watches(RESOURCE_QUOTAS, inNamespace);
+  if (served('v1', 'ResourceQuota')) {
+    b = b.watches(RESOURCE_QUOTAS, (q) => {
+      const keys = inNamespace(q);
+      for (const k of keys) r.unblock(k);
+      return keys;
+    });
+  }
   return b.complete(r);
+}
+
+interface CreateBlock {
+  until: number;
+  failure: string;
+  failures: number;
+  generation?: number;
 }
 
 interface Sources {
@@ -110,7 +123,7 @@ export class WorkloadReconciler {
   /** Per workload: the template hash whose roll-out was announced (`done:` once complete). */
   private readonly rollouts = new Map<string, string>();
   private readonly failing = new Map<string, string>();
-  private readonly createFailures = new Map<string, number>();
+  private readonly blocked = new Map<string, CreateBlock>();
 
   constructor(
     private readonly client: Client,
@@ -138,7 +151,7 @@ export class WorkloadReconciler {
   }
 
   private forget(key: string): void {
-    for (const m of [this.scaledTo, this.rollouts, this.failing, this.createFailures]) m.delete(key);
+    for (const m of [this.scaledTo, this.rollouts, this.failing, this.blocked]) m.delete(key);
     this.expectations.forget(key);
     this.clock.forget(key);
     this.statusWriter.forget(key);
@@ -157,27 +170,50 @@ export class WorkloadReconciler {
     const plan = planRollout(this.podsOf(key, w).filter(isActive), hash, want);
     this.announce(key, w, hash, plan.current.length, plan.old.length);
     await this.writer.delete(key, w, plan.deletes);
-    const result = plan.creates > 0 && !net.missing ? await this.writer.create(key, w, hash, plan.creates, net.target) : { created: 0 };
+    const { blocked } = plan.creates > 0 && !net.missing ? this.createGate(key, w) : {};
+    const result = plan.creates > 0 && !net.missing && !blocked ? await this.writer.create(key, w, hash, plan.creates, net.target) : { created: 0 };
+    const failure = blocked?.failure ?? result.failure;
+    const retryIn = this.recordCreate(key, w, result.failure, blocked);
     const pods = this.podsOf(key, w);
     const s = summarize(w, pods, hash);
     const timedOut = readConditions(w.status).some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
     const signature = `${w.metadata.generation}/${s.replicas}/${s.updated}/${s.updatedReady}/${s.ready}`;
     const clock = this.clock.check(key, signature, s.complete || !!net.missing, timedOut);
-    const status = workloadStatus(w, { pods, hash, missingNetwork: net.missing, createFailure: result.failure, deadlineExceeded: clock.exceeded, now: nowIso() });
+    const status = workloadStatus(w, { pods, hash, missingNetwork: net.missing, createFailure: failure, deadlineExceeded: clock.exceeded, now: nowIso() });
     this.statusEvents(key, w, status, s.failing, s.complete, hash);
     await this.statusWriter.write(key, w, status);
-    return this.requeue(key, result.failure, clock.remainingMs);
+    const after = Math.min(retryIn ?? Infinity, clock.remainingMs ?? Infinity);
+    return after === Infinity ? undefined : { requeueAfter: Math.max(0, after) };
   }
 
-  private requeue(key: string, failure: string | undefined, deadlineMs: number | undefined): { requeueAfter: number } | void {
-    let after = deadlineMs;
-    if (failure) {
-      const n = (this.createFailures.get(key) ?? 0) + 1;
-      this.createFailures.set(key, n);
-      const backoff = Math.min(1000 * 2 ** (n - 1), 60_000);
-      after = after === undefined ? backoff : Math.min(after, backoff);
-    } else this.createFailures.delete(key);
-    return after === undefined ? undefined : { requeueAfter: after };
+  /**
+   * Whether creates may be tried now. After a refusal they wait (1 s, doubling
+   * to 30 s) rather than retrying on every event: each attempt would name a new
+   * pod in the message, change the status, and trigger the next attempt.
+   */
+  private createGate(key: string, w: KObject): { blocked?: CreateBlock } {
+    const b = this.blocked.get(key);
+    if (!b) return {};
+    if (b.generation !== w.metadata.generation || Date.now() >= b.until) return {};
+    return { blocked: b };
+  }
+
+  private recordCreate(key: string, w: KObject, failure: string | undefined, blocked: CreateBlock | undefined): number | undefined {
+    if (blocked) return blocked.until - Date.now();
+    if (!failure) {
+      this.blocked.delete(key);
+      return undefined;
+    }
+    const failures = (this.blocked.get(key)?.failures ?? 0) + 1;
+    const wait = Math.min(1000 * 2 ** (failures - 1), 30_000);
+    this.blocked.set(key, { until: Date.now() + wait, failure, failures, generation: w.metadata.generation });
+    return wait;
+  }
+
+  /** A quota changed: refused creates may pass now. */
+  unblock(key: string): void {
+    const b = this.blocked.get(key);
+    if (b) b.until = 0;
   }
 
   /** The Network pods join (none without a networkRef); `missing` names an absent Network. */

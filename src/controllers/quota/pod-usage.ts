@@ -62,7 +62,8 @@ const CONSTRAINED = ['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits
 
 /** `must specify limits.cpu for: nginx; ...` when containers lack what a quota on `hard` requires; else undefined. */
 export function missingResources(pod: KObject, hard: Iterable<string>): string | undefined {
-  const required = CONSTRAINED.filter((r) => [...hard].includes(r));
+  const tracked = new Set(hard);
+  const required = CONSTRAINED.filter((r) => tracked.has(r));
   if (!required.length) return undefined;
   const spec = section(pod, 'spec');
   const missing = new Map<string, Set<string>>();

@@ -6,6 +6,8 @@
 // repeats the last health report, until close() or a refusal that retrying
 // cannot fix.
 
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import { Client, Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import type { KObject } from '../../api/object.js';
 import { silentLogger, type Logger } from '../../client/logger.js';
@@ -93,7 +95,8 @@ class AgentSession implements DpSessionHandle {
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.log = opts.log ?? silentLogger;
     this.hello = helloFor(opts.dataplane, opts.agentVersion);
-    this.client = new Client(dpTarget(opts.address), credentials.createSsl(Buffer.from(opts.caPem)), keepaliveChannelOptions(opts.keepalive ?? DEFAULT_KEEPALIVE));
+    const target = dpTarget(opts.address);
+    this.client = new Client(target, channelCredentials(target, opts.caPem), { ...keepaliveChannelOptions(opts.keepalive ?? DEFAULT_KEEPALIVE), ...sniOptions(target) });
   }
 
   /** One stream: resolves on ack, rejects on refusal or failure before it. */
@@ -203,6 +206,20 @@ class AgentSession implements DpSessionHandle {
     }, this.backoff.next());
   }
 }
+
+// grpc-js sends the target host as TLS SNI, which Node deprecates for IP
+// addresses (a warning on every `dp run`). For IP targets a neutral SNI name is
+// sent instead and the certificate is still checked against the IP itself.
+const SNI_FOR_IP = 'workplane-dp-server';
+const hostOf = (target: string) => target.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+
+function channelCredentials(target: string, caPem: string) {
+  const host = hostOf(target);
+  if (isIP(host) === 0) return credentials.createSsl(Buffer.from(caPem));
+  return credentials.createSsl(Buffer.from(caPem), null, null, { checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) });
+}
+
+const sniOptions = (target: string): Record<string, string> => (isIP(hostOf(target)) === 0 ? {} : { 'grpc.ssl_target_name_override': SNI_FOR_IP });
 
 function helloFor(dp: DataplaneRef | KObject, agentVersion?: string): Hello {
   if (!('metadata' in dp)) return { namespace: dp.namespace, name: dp.name, ...(agentVersion ? { agentVersion } : {}) };

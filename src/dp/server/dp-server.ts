@@ -4,7 +4,7 @@
 // open (their streams died with them).
 
 import { randomUUID } from 'node:crypto';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { KObject } from '../../api/object.js';
 import { stderrLogger, type Logger } from '../../client/logger.js';
 import type { Client } from '../../client/types.js';
@@ -65,6 +65,7 @@ export async function startDpServer(opts: DpServerOptions): Promise<DpServer> {
   const dataplanes = opts.client.resource(DATAPLANE_GVR);
   const pods = opts.client.resource({ group: '', version: 'v1', resource: 'pods' });
   const sessions = new Set<StreamSession>();
+  let stopping = false;
   const deps = {
     authenticator: opts.authenticate,
     registration: new DataplaneRegistration(opts.client),
@@ -79,6 +80,8 @@ export async function startDpServer(opts: DpServerOptions): Promise<DpServer> {
   const server = new Server(keepaliveChannelOptions(opts.keepalive ?? DEFAULT_KEEPALIVE));
   server.addService(dpServiceDefinition, {
     Stream: (call: DpCall) => {
+      // Refused outright while stopping: a proxy reconnecting that fast must not land on a closing instance.
+      if (stopping) return void call.emit('error', { code: status.UNAVAILABLE, details: 'control plane shutting down' });
       const s = new StreamSession(call, deps);
       sessions.add(s);
       void s.done.then(() => sessions.delete(s));
@@ -99,6 +102,7 @@ export async function startDpServer(opts: DpServerOptions): Promise<DpServer> {
     addHandler: (h) => void handlers.push(h),
     openStreams: () => sessions.size,
     async stop(stopOpts = {}) {
+      stopping = true;
       await Promise.all([...sessions].map((s) => s.shutdown(!stopOpts.abrupt)));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

@@ -1,0 +1,131 @@
+// `workplane dp run` and `workplane token dataplane` as real child processes
+// against an in-process control plane with its DP server.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { KObject } from '../../api/object.js';
+import { CLI } from '../../testing/server-process.js';
+import { dataplaneManifest, DpEnv, eventually, subscriptionsOf } from '../testing/dp-env.js';
+
+interface Run {
+  child: ChildProcess;
+  out: string;
+  err: string;
+  exited: Promise<number | null>;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const run: Run = { child, out: '', err: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) };
+  child.stdout!.on('data', (d: Buffer) => (run.out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (run.err += d.toString()));
+  return run;
+}
+
+const healthOf = (dp: KObject | undefined) => (dp?.spec as { networking: { inbound: { health?: { ready?: boolean } }[] } } | undefined)?.networking.inbound[0]?.health?.ready;
+
+describe('workplane dp run', () => {
+  let env: DpEnv;
+  let kubeconfig: string;
+  let token: string;
+  let app: Server;
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    env = await DpEnv.start();
+    kubeconfig = await env.startTokenApi();
+    app = createServer((s) => s.end());
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+  });
+  after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    app.close();
+    await env.stop();
+  });
+
+  const start = (name: string, tokenFile: string, extra: string[] = []) => {
+    const file = join(env.dataDir, `${name}.yaml`);
+    writeFileSync(file, stringify(dataplaneManifest(name, { workload: 'web', ports: [(app.address() as AddressInfo).port] })));
+    const run = cli(['dp', 'run', '--dataplane-file', file, '--token-file', tokenFile, '--probe-interval', '100ms', ...extra], { KUBECONFIG: kubeconfig });
+    children.push(run.child);
+    return run;
+  };
+  const connected = (run: Run) => eventually(async () => run.out, (o) => o.includes('connected to'), 25);
+
+  test('token dataplane prints a token the DP server accepts', async () => {
+    const run = cli(['token', 'dataplane', '--workload', 'web', '--valid-for', '1h', '--kubeconfig', kubeconfig]);
+    assert.equal(await run.exited, 0, run.err);
+    token = run.out.trim();
+    assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const bad = cli(['token', 'dataplane', '--workload', 'Not_A_Label', '--kubeconfig', kubeconfig]);
+    assert.equal(await bad.exited, 1);
+    assert.match(bad.err, /DataplaneToken\.kuma\.io "" is invalid: spec\.workload: Invalid value: "Not_A_Label"/);
+  });
+
+  test('registers, reports health, and deletes the Dataplane on SIGTERM', async () => {
+    const tokenFile = join(env.dataDir, 'web.token');
+    writeFileSync(tokenFile, `${token}\n`);
+    const run = start('web-1', tokenFile, ['--identity-dir', join(env.dataDir, 'id')]);
+    await connected(run);
+    await eventually(() => env.dataplanes().get('default', 'web-1'), (dp) => healthOf(dp) === true);
+    const [sub] = subscriptionsOf(await env.insight('default', 'web-1'));
+    assert.ok(sub.connectTime && !sub.disconnectTime);
+
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exited, 0, run.err);
+    assert.equal(await env.dataplanes().get('default', 'web-1'), undefined);
+  });
+
+  test('an unhealthy application flips inbound health', async () => {
+    const down = createServer();
+    await new Promise<void>((r) => down.listen(0, '127.0.0.1', () => r()));
+    const port = (down.address() as AddressInfo).port;
+    const file = join(env.dataDir, 'web-2.yaml');
+    writeFileSync(file, stringify(dataplaneManifest('web-2', { workload: 'web', ports: [port] })));
+    const tokenFile = join(env.dataDir, 'web.token');
+    const run = cli(['dp', 'run', '--dataplane-file', file, '--token-file', tokenFile, '--probe-interval', '100ms'], { KUBECONFIG: kubeconfig });
+    children.push(run.child);
+    await eventually(() => env.dataplanes().get('default', 'web-2'), (dp) => healthOf(dp) === true);
+    await new Promise<void>((r) => down.close(() => r()));
+    await eventually(() => env.dataplanes().get('default', 'web-2'), (dp) => healthOf(dp) === false);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0, run.err);
+  });
+
+  test('a killed proxy shows as disconnected', async () => {
+    const run = start('web-3', join(env.dataDir, 'web.token'));
+    await connected(run);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const dpi = await eventually(() => env.insight('default', 'web-3'), (d) => !!subscriptionsOf(d)[0]?.disconnectTime);
+    assert.equal(subscriptionsOf(dpi).length, 1);
+    assert.ok(await env.dataplanes().get('default', 'web-3'), 'a crash leaves the Dataplane registered');
+  });
+
+  test('a frozen proxy is disconnected by keepalive', async () => {
+    const run = start('web-4', join(env.dataDir, 'web.token'));
+    await connected(run);
+    run.child.kill('SIGSTOP');
+    try {
+      await eventually(() => env.insight('default', 'web-4'), (d) => !!subscriptionsOf(d)[0]?.disconnectTime, 100);
+    } finally {
+      run.child.kill('SIGKILL');
+      run.child.kill('SIGCONT');
+      await run.exited;
+    }
+  });
+
+  test('a refusal ends dp run with the control plane\'s message', async () => {
+    const tokenFile = join(env.dataDir, 'db.token');
+    writeFileSync(tokenFile, await env.token({ mesh: 'default', workload: 'db' }));
+    const run = start('web-5', tokenFile);
+    assert.equal(await run.exited, 1);
+    assert.match(run.err, /dataplane workload "web" is not allowed with this token\. Allowed workload in token is "db"/);
+  });
+});
