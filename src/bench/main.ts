@@ -11,6 +11,7 @@ import { openStore } from '../storage/open-store.js';
 import { JsonClient } from './http.js';
 import { runSchedulerBench } from './scheduler-bench.js';
 import { runMeshBench } from './mesh-bench.js';
+import { runComputeBench } from './compute-bench.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const CONCURRENCY = 32;
@@ -83,7 +84,7 @@ async function apiRates(kind: 'sqlite' | 'memory') {
 
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 
-const only = new Set((process.env.BENCH_ONLY ?? 'api,scheduler,mesh').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'api,scheduler,mesh,compute').split(','));
 
 async function main() {
   if (only.has('api')) {
@@ -101,6 +102,10 @@ async function main() {
   if (only.has('mesh')) {
     console.log('\n== Mesh workloads');
     for (const line of await runMeshBench({ startControllers: false })) console.log(line);
+  }
+  if (only.has('compute')) {
+    console.log('\n== Compute workloads');
+    for (const line of await runComputeBench()) console.log(line);
   }
 }
 

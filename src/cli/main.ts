@@ -2,6 +2,7 @@
 // The `workplane` command: serve | version (agent, dp, token, set come with their issues).
 
 import { runServe } from './serve.js';
+import { runSet } from './set-image.js';
 import { runDp } from './dp.js';
 import { runToken } from './token.js';
 import { VERSION } from '../version.js';
@@ -12,6 +13,8 @@ Usage:
   workplane serve [flags]     run the control plane (API server, controllers)
   workplane dp run [flags]    register a Dataplane and hold its stream to the control plane
   workplane token dataplane   print a dataplane token
+  workplane set image workload/NAME CONTAINER=IMAGE -n NS
+                              change a compute Workload's container image
   workplane version           print the version
 
 Run 'workplane serve --help' for the serve flags.`;
@@ -25,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return runDp(rest);
     case 'token':
       return runToken(rest);
+    case 'set':
+      return runSet(rest);
     case 'version':
     case '--version':
       console.log(`workplane ${VERSION} (Kubernetes API v1.32, node ${process.versions.node})`);

@@ -39,6 +39,7 @@ import { VERSION } from '../version.js';
 import { InProcessClient } from '../client/in-process-client.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { Scheduler, registryBinder } from '../scheduler/index.js';
+import { computeAdmissionPlugins, startComputeControllers } from '../controllers/compute/index.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins, startMeshControllers } from '../controllers/mesh/index.js';
 
@@ -91,6 +92,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(namespaceLifecycle(registry))
     .register(serviceAccountAdmission(registry))
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
+  for (const p of computeAdmissionPlugins(registry)) admission.register(p);
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
   if (meshOn) for (const p of meshAdmissionPlugins(registry, meshConfig)) admission.register(p);
@@ -155,6 +157,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     log: logger,
   });
   const schedulerDone = scheduler.start(abort.signal);
+  const computeDone = startComputeControllers(new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger }), abort.signal, { log: logger });
   let meshDone: Promise<void> | undefined;
   if (meshOn) {
     const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
@@ -190,6 +193,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await controllers.stop();
       await meshDone;
       await schedulerDone;
+      await computeDone;
       api.endWatches();
       await new Promise<void>((res) => {
         server.close(() => res());

@@ -54,22 +54,42 @@ export function failureOf(pod: KObject): string | undefined {
   return undefined;
 }
 
+/** What the controller reads from a pod, computed once per stored version (informer objects never change). */
+export interface PodFacts {
+  bound: boolean;
+  ready: boolean;
+  active: boolean;
+  restarts: number;
+  created: string;
+  name: string;
+  /** failureOf(pod) */
+  failure?: string;
+}
+
+const factsCache = new WeakMap<KObject, PodFacts>();
+
+export function podFacts(pod: KObject): PodFacts {
+  let f = factsCache.get(pod);
+  if (!f) {
+    f = { bound: isBound(pod), ready: isReady(pod), active: isActive(pod), restarts: restartsOf(pod), created: pod.metadata.creationTimestamp ?? '', name: pod.metadata.name ?? '', failure: failureOf(pod) };
+    factsCache.set(pod, f);
+  }
+  return f;
+}
+
 /**
  * Scale-down order, most expendable first (as kube's ActivePods sort):
  * unscheduled before scheduled, not ready before ready, more restarts first,
  * then newest first.
  */
-export function byExpendability(a: KObject, b: KObject): number {
-  const bound = Number(isBound(a)) - Number(isBound(b));
-  if (bound) return bound;
-  const ready = Number(isReady(a)) - Number(isReady(b));
-  if (ready) return ready;
-  const restarts = restartsOf(b) - restartsOf(a);
-  if (restarts) return restarts;
-  const ta = a.metadata.creationTimestamp ?? '';
-  const tb = b.metadata.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb ? 1 : -1;
-  return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? 1 : -1;
+export function byExpendability(pa: KObject, pb: KObject): number {
+  const a = podFacts(pa);
+  const b = podFacts(pb);
+  if (a.bound !== b.bound) return a.bound ? 1 : -1;
+  if (a.ready !== b.ready) return a.ready ? 1 : -1;
+  if (a.restarts !== b.restarts) return b.restarts - a.restarts;
+  if (a.created !== b.created) return a.created < b.created ? 1 : -1;
+  return a.name < b.name ? 1 : -1;
 }
 
 function restartsOf(pod: KObject): number {

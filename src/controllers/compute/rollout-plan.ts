@@ -11,7 +11,7 @@
 
 import type { KObject } from '../../api/object.js';
 import { TEMPLATE_HASH_LABEL } from './resources.js';
-import { byExpendability, isReady } from './pod-state.js';
+import { byExpendability, podFacts } from './pod-state.js';
 
 export const MAX_SURGE = 1;
 
@@ -29,31 +29,43 @@ export const podHash = (pod: KObject): string | undefined => pod.metadata.labels
 
 /** `active`: the workload's pods that are neither terminating nor finished. */
 export function planRollout(active: readonly KObject[], hash: string, replicas: number): RolloutPlan {
-  const current = active.filter((p) => podHash(p) === hash);
-  const old = active.filter((p) => podHash(p) !== hash);
+  const current: KObject[] = [];
+  const old: KObject[] = [];
+  for (const p of active) (podHash(p) === hash ? current : old).push(p);
   const deletes: KObject[] = [];
 
-  // Too many current pods (scale-down): the most expendable go.
-  const currentSorted = [...current].sort(byExpendability);
+  // Too many current pods (scale-down): the most expendable go. Sorting is
+  // skipped when nothing goes: this runs on every pod event of the workload.
   const excess = Math.max(0, current.length - replicas);
-  deletes.push(...currentSorted.slice(0, excess));
-  const keptCurrent = currentSorted.slice(excess);
+  let keptCurrent = current;
+  if (excess > 0) {
+    const sorted = [...current].sort(byExpendability);
+    deletes.push(...sorted.slice(0, excess));
+    keptCurrent = sorted.slice(excess);
+  }
 
-  const currentUnready = keptCurrent.filter((p) => !isReady(p)).length;
+  let currentUnready = 0;
+  for (const p of keptCurrent) if (!podFacts(p).ready) currentUnready++;
+  let oldReady = 0;
+  for (const p of old) if (podFacts(p).ready) oldReady++;
   let total = keptCurrent.length + old.length;
   let budget = total - replicas - currentUnready;
-  let ready = keptCurrent.length - currentUnready + old.filter(isReady).length;
-  for (const pod of [...old].sort(byExpendability)) {
-    if (budget <= 0) break;
-    const podReady = isReady(pod);
-    if (podReady && ready - 1 < replicas) break;
-    deletes.push(pod);
-    budget--;
-    total--;
-    if (podReady) ready--;
+  let ready = keptCurrent.length - currentUnready + oldReady;
+  let oldDeleted = 0;
+  if (budget > 0 && old.length > 0) {
+    for (const pod of [...old].sort(byExpendability)) {
+      if (budget <= 0) break;
+      const podReady = podFacts(pod).ready;
+      if (podReady && ready - 1 < replicas) break;
+      deletes.push(pod);
+      oldDeleted++;
+      budget--;
+      total--;
+      if (podReady) ready--;
+    }
   }
 
   const missing = Math.max(0, replicas - keptCurrent.length);
-  const room = old.length - (deletes.length - excess) > 0 ? Math.max(0, replicas + MAX_SURGE - total) : missing;
+  const room = old.length - oldDeleted > 0 ? Math.max(0, replicas + MAX_SURGE - total) : missing;
   return { deletes, creates: Math.min(missing, room), current, old };
 }

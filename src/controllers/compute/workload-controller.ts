@@ -19,10 +19,11 @@ import { keyOf, objectKey } from '../../client/object-key.js';
 import { SharedInformers } from '../../client/shared-informers.js';
 import type { Client } from '../../client/types.js';
 import { readConditions } from './conditions.js';
+import { CreateBackoff } from './create-backoff.js';
 import { Expectations } from './expectations.js';
 import { IpAllocator } from './ip-allocator.js';
 import { controllingWorkload, desiredReplicas, networkName, templateImages } from './pod-template.js';
-import { isActive } from './pod-state.js';
+import { podFacts } from './pod-state.js';
 import { PodWriter, type NetworkTarget } from './pod-writer.js';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, ProgressClock } from './progress-deadline.js';
 import { NETWORKS, PODS, RESOURCE_QUOTAS, WORKLOAD_FINALIZER, WORKLOADS } from './resources.js';
@@ -100,13 +101,6 @@ export function workloadController(client: Client, opts: WorkloadControllerOptio
   return b.complete(r);
 }
 
-interface CreateBlock {
-  until: number;
-  failure: string;
-  failures: number;
-  generation?: number;
-}
-
 interface Sources {
   pods: Informer;
   workloads: Informer;
@@ -123,7 +117,7 @@ export class WorkloadReconciler {
   /** Per workload: the template hash whose roll-out was announced (`done:` once complete). */
   private readonly rollouts = new Map<string, string>();
   private readonly failing = new Map<string, string>();
-  private readonly blocked = new Map<string, CreateBlock>();
+  private readonly backoff = new CreateBackoff();
 
   constructor(
     private readonly client: Client,
@@ -151,7 +145,8 @@ export class WorkloadReconciler {
   }
 
   private forget(key: string): void {
-    for (const m of [this.scaledTo, this.rollouts, this.failing, this.blocked]) m.delete(key);
+    for (const m of [this.scaledTo, this.rollouts, this.failing]) m.delete(key);
+    this.backoff.forget(key);
     this.expectations.forget(key);
     this.clock.forget(key);
     this.statusWriter.forget(key);
@@ -167,13 +162,17 @@ export class WorkloadReconciler {
     const hash = workloadHash(w);
     const want = desiredReplicas(w);
     const net = this.network(w);
-    const plan = planRollout(this.podsOf(key, w).filter(isActive), hash, want);
+    const plan = planRollout(this.podsOf(key, w).filter((p) => podFacts(p).active), hash, want);
     this.announce(key, w, hash, plan.current.length, plan.old.length);
     await this.writer.delete(key, w, plan.deletes);
-    const { blocked } = plan.creates > 0 && !net.missing ? this.createGate(key, w) : {};
-    const result = plan.creates > 0 && !net.missing && !blocked ? await this.writer.create(key, w, hash, plan.creates, net.target) : { created: 0 };
-    const failure = blocked?.failure ?? result.failure;
-    const retryIn = this.recordCreate(key, w, result.failure, blocked);
+    const wantsCreate = plan.creates > 0 && !net.missing;
+    const blocked = wantsCreate ? this.backoff.blocked(key, w.metadata.generation) : undefined;
+    let failure = blocked?.failure;
+    let retryIn = blocked?.retryInMs;
+    if (wantsCreate && !blocked) {
+      failure = (await this.writer.create(key, w, hash, plan.creates, net.target)).failure;
+      retryIn = this.backoff.record(key, w.metadata.generation, failure);
+    } else if (!wantsCreate) this.backoff.forget(key);
     const pods = this.podsOf(key, w);
     const s = summarize(w, pods, hash);
     const timedOut = readConditions(w.status).some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
@@ -186,34 +185,9 @@ export class WorkloadReconciler {
     return after === Infinity ? undefined : { requeueAfter: Math.max(0, after) };
   }
 
-  /**
-   * Whether creates may be tried now. After a refusal they wait (1 s, doubling
-   * to 30 s) rather than retrying on every event: each attempt would name a new
-   * pod in the message, change the status, and trigger the next attempt.
-   */
-  private createGate(key: string, w: KObject): { blocked?: CreateBlock } {
-    const b = this.blocked.get(key);
-    if (!b) return {};
-    if (b.generation !== w.metadata.generation || Date.now() >= b.until) return {};
-    return { blocked: b };
-  }
-
-  private recordCreate(key: string, w: KObject, failure: string | undefined, blocked: CreateBlock | undefined): number | undefined {
-    if (blocked) return blocked.until - Date.now();
-    if (!failure) {
-      this.blocked.delete(key);
-      return undefined;
-    }
-    const failures = (this.blocked.get(key)?.failures ?? 0) + 1;
-    const wait = Math.min(1000 * 2 ** (failures - 1), 30_000);
-    this.blocked.set(key, { until: Date.now() + wait, failure, failures, generation: w.metadata.generation });
-    return wait;
-  }
-
   /** A quota changed: refused creates may pass now. */
   unblock(key: string): void {
-    const b = this.blocked.get(key);
-    if (b) b.until = 0;
+    this.backoff.unblock(key);
   }
 
   /** The Network pods join (none without a networkRef); `missing` names an absent Network. */
@@ -258,14 +232,15 @@ export class WorkloadReconciler {
   /** Deleting: remove every pod, then the finalizer. */
   private async finalize(key: string, w: KObject): Promise<void> {
     if (!hasFinalizer(w)) return this.forget(key);
-    await this.writer.delete(key, w, this.podsOf(key, w).filter((p) => !p.metadata.deletionTimestamp));
-    const left = this.podsOf(key, w);
+    // `--cascade=orphan`: the garbage collector releases the pods; they stay.
+    const orphan = (w.metadata.finalizers ?? []).includes('orphan');
+    if (!orphan) await this.writer.delete(key, w, this.podsOf(key, w).filter((p) => !p.metadata.deletionTimestamp));
+    const left = orphan ? [] : this.podsOf(key, w);
     await this.statusWriter.write(key, w, workloadStatus(w, { pods: left, hash: workloadHash(w), now: nowIso() }));
     if (left.length > 0) return; // their deletions reconcile this key again
     const workloads = this.client.resource(WORKLOADS);
     const fresh = await workloads.get(w.metadata.namespace, w.metadata.name!);
     if (!fresh || !hasFinalizer(fresh)) return;
     await workloads.update(w.metadata.namespace, { ...fresh, metadata: { ...fresh.metadata, finalizers: (fresh.metadata.finalizers ?? []).filter((f) => f !== WORKLOAD_FINALIZER) } });
-    this.recorder.event(w, 'Normal', 'Deleted', 'All pods removed; releasing the workload');
   }
 }

@@ -7,7 +7,7 @@ import { workloadSelectorString } from '../../api/compute/workload.js';
 import type { WorkloadPhase } from '../../api/compute/workload-schema.js';
 import { mergeConditions, readConditions, type Condition } from './conditions.js';
 import { desiredReplicas } from './pod-template.js';
-import { failureOf, isActive, isBound, isReady } from './pod-state.js';
+import { podFacts } from './pod-state.js';
 import { podHash } from './rollout-plan.js';
 
 export interface Observation {
@@ -36,25 +36,37 @@ export interface Summary {
 }
 
 export function summarize(w: KObject, pods: readonly KObject[], hash: string): Summary {
-  const active = pods.filter(isActive);
-  const current = active.filter((p) => podHash(p) === hash);
-  const updatedReady = current.filter(isReady).length;
   const want = desiredReplicas(w);
+  let replicas = 0;
+  let ready = 0;
+  let updated = 0;
+  let updatedReady = 0;
   let failing: string | undefined;
-  for (const p of [...current].sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1))) {
-    const why = isReady(p) ? undefined : failureOf(p);
-    if (why) {
-      failing = `pod ${p.metadata.name}: ${why}`;
-      break;
+  let failingName = '';
+  for (const p of pods) {
+    const f = podFacts(p);
+    if (!f.active) continue;
+    replicas++;
+    if (f.ready) ready++;
+    if (podHash(p) !== hash) continue;
+    updated++;
+    if (f.ready) updatedReady++;
+    // The first failing pod by name, so the message does not flap between pods.
+    else if (failing === undefined || f.name < failingName) {
+      const why = f.failure;
+      if (why) {
+        failing = `pod ${f.name}: ${why}`;
+        failingName = f.name;
+      }
     }
   }
   return {
-    replicas: active.length,
-    ready: active.filter(isReady).length,
-    updated: current.length,
+    replicas,
+    ready,
+    updated,
     updatedReady,
-    old: active.length - current.length,
-    complete: updatedReady >= want && active.length === current.length && current.length === want,
+    old: replicas - updated,
+    complete: updatedReady >= want && replicas === updated && updated === want,
     failing,
   };
 }
@@ -65,7 +77,7 @@ function phaseFor(w: KObject, o: Observation, s: Summary): WorkloadPhase {
   if (running) return 'Running';
   if (o.createFailure || s.failing || o.deadlineExceeded) return 'Failed';
   if (o.missingNetwork) return 'Pending';
-  return o.pods.some((p) => isActive(p) && isBound(p)) ? 'Provisioning' : 'Pending';
+  return o.pods.some((p) => podFacts(p).active && podFacts(p).bound) ? 'Provisioning' : 'Pending';
 }
 
 function conditionsFor(w: KObject, o: Observation, s: Summary): { wanted: Omit<Condition, 'lastTransitionTime'>[]; remove: string[] } {

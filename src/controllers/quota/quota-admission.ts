@@ -48,9 +48,13 @@ export function resourceQuotaAdmission(registry: Registry, opts: QuotaAdmissionO
       const podStore = registry.forKind('', 'Pod');
       const ns = a.namespace;
       if (!quotaStore || !podStore || !ns || !a.obj) return;
-      const quotas = (await quotaStore.list(ns)).items;
+      // Served from the watch cache without waiting for it to catch up with
+      // storage (resourceVersion 0): pods admitted here but not yet listed are
+      // in `pending`, and a pod whose deletion is not yet listed only errs on
+      // the safe side.
+      const quotas = (await quotaStore.list(ns, { resourceVersion: '0' })).items;
       if (!quotas.length) return;
-      const listed = (await podStore.list(ns)).items;
+      const listed = (await podStore.list(ns, { resourceVersion: '0' })).items;
       // From here to the end: no await, so the check and the reservation are one step.
       const pod = a.obj;
       const covering = quotas.filter((q) => quotaCoversPod(q, pod)).sort((x, y) => (x.metadata.name! < y.metadata.name! ? -1 : 1));

@@ -5,6 +5,7 @@ import type { KObject } from '../../api/object.js';
 import { createCertificateAuthority } from '../../security/index.js';
 import { DpSessionError, openDpSession, type DpSessionHandle } from '../agent/dp-session.js';
 import { dataplaneManifest, DpEnv, eventually, subscriptionsOf } from '../testing/dp-env.js';
+import { MAX_SUBSCRIPTIONS } from './subscriptions.js';
 
 const inboundHealth = (dp: KObject | undefined) =>
   ((dp?.spec as { networking: { inbound: { port: number; health?: { ready?: boolean } }[] } } | undefined)?.networking.inbound ?? []).map((i) => i.health?.ready);
@@ -140,6 +141,49 @@ describe('DP server', () => {
       message: 'registering a dataplane needs a dataplane token',
     });
     await assert.rejects(open({ namespace: 'default', name: 'missing' }, await saToken('api')), { message: 'dataplane "default/missing" not found' });
+  });
+
+  test('stream handlers see sessions and answer their messages', async () => {
+    const seen: string[] = [];
+    env.dp.addHandler({
+      onConnect: (session) => void seen.push(`connect ${session.name} ${session.credential.kind}`),
+      onMessage: (session, msg) => {
+        if (!('csr' in msg) || session.name !== 'plugged') return;
+        session.send({ identity: { certPem: `signed ${msg.csr.csrPem}`, bundlePem: 'b', spiffeId: 'spiffe://d/w', expirationTime: '2030-01-01T00:00:00Z' } });
+        return true;
+      },
+      onDisconnect: (session) => void seen.push(`disconnect ${session.name} ${session.signal.aborted}`),
+    });
+    const token = await env.token({ mesh: 'default', workload: 'web' });
+    const got: unknown[] = [];
+    const messages = (name: string) =>
+      openDpSession({ address: env.dp.address, caPem: env.pki.caPem, token, dataplane: dataplaneManifest(name, { workload: 'web' }), onMessage: (m) => got.push(m) });
+    const plugged = await messages('plugged');
+    plugged.send({ csr: { csrPem: 'CSR' } });
+    await eventually(async () => got.length, (n) => n === 2);
+    assert.deepEqual(got[1], { identity: { certPem: 'signed CSR', bundlePem: 'b', spiffeId: 'spiffe://d/w', expirationTime: '2030-01-01T00:00:00Z' } });
+    await plugged.close(true);
+
+    got.length = 0;
+    const unclaimed = await messages('unplugged');
+    unclaimed.send({ csr: { csrPem: 'CSR' } });
+    await eventually(async () => got.length, (n) => n === 2);
+    assert.deepEqual(got[1], { error: { message: 'no identity provider issues certificates to this dataplane' } });
+    await unclaimed.close(true);
+    assert.deepEqual(seen.slice(0, 2), ['connect plugged dataplane-token', 'disconnect plugged true']);
+  });
+
+  test('an insight keeps the last subscriptions only', async () => {
+    const token = await env.token({ mesh: 'default', workload: 'web' });
+    const manifest = dataplaneManifest('web-9', { workload: 'web' });
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_SUBSCRIPTIONS + 2; i++) {
+      const s = await open(manifest, token);
+      ids.push(s.subscriptionId);
+      await s.close(false);
+    }
+    const subs = subscriptionsOf(await env.insight('default', 'web-9'));
+    assert.deepEqual(subs.map((x) => x.id), ids.slice(2));
   });
 
   test('a session reconnects when the DP server restarts on the same port', async () => {
