@@ -65,7 +65,8 @@ export class ConfigWaits {
       const rc = this.client.resource(gvr);
       const { resourceVersion } = await rc.list(namespace, { limit: 1 });
       if (ns.closed) return;
-      const w = rc.watch(namespace, { resourceVersion }, {
+      let w: Watch | undefined;
+      w = rc.watch(namespace, { resourceVersion }, {
         onEvent: (type) => {
           if (type !== 'BOOKMARK') this.fire(ns);
         },

@@ -26,8 +26,9 @@ export class PodState {
   ) {
     this.uid = pod.metadata.uid ?? '';
     const existing = (pod.status as { podIP?: string } | undefined)?.podIP;
+    const hostNetwork = (pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
     if (existing) node.ips.claim(existing);
-    this.podIP = existing || node.ips.allocate();
+    this.podIP = existing || (hostNetwork ? node.ips.nodeIP : node.ips.allocate());
   }
 
   /** The newest version of the pod known: the informer's, unless our own write is newer. */

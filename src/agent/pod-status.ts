@@ -6,7 +6,7 @@
 // comparing the result with the current status tells whether to write.
 
 import type { KObject } from '../api/object.js';
-import type { ContainerRuntimeStatus, ContainerState, PodRuntimeStatus } from './runtime/types.js';
+import type { ContainerRuntimeStatus, PodRuntimeStatus } from './runtime/types.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -80,7 +80,8 @@ function readinessGateProblem(spec: Obj, oldConditions: Obj[]): string | undefin
   return undefined;
 }
 
-function conditions(pod: KObject, old: Obj, phase: string, statuses: Obj[], launched: boolean, now: string): Obj[] {
+/** `sandbox`: the pod got as far as its containers' config (kubelet's sandbox exists). */
+function conditions(pod: KObject, old: Obj, phase: string, statuses: Obj[], launched: boolean, sandbox: boolean, now: string): Obj[] {
   const inits = list(obj(pod.spec).initContainers).map((c) => str(c.name));
   const previous = list(old.conditions);
   const make = (type: string, status: string, reason?: string, message?: string): Obj => {
@@ -99,7 +100,7 @@ function conditions(pod: KObject, old: Obj, phase: string, statuses: Obj[], laun
   const ready = gate ? make('Ready', 'False', 'ReadinessGatesNotReady', gate) : make('Ready', ...readiness);
   const scheduled = previous.find((c) => c.type === 'PodScheduled') ?? make('PodScheduled', 'True');
   return [
-    make('PodReadyToStartContainers', launched ? 'True' : 'False'),
+    make('PodReadyToStartContainers', sandbox ? 'True' : 'False'),
     inits.length && !launched
       ? make('Initialized', 'False', 'ContainersNotInitialized', `containers with incomplete status: [${inits.join(' ')}]`)
       : make('Initialized', 'True'),
@@ -127,7 +128,7 @@ export function computePodStatus(input: PodStatusInput): Obj {
   const status: Obj = {
     ...old,
     phase,
-    conditions: conditions(pod, old, phase, statuses, !!runtime, now),
+    conditions: conditions(pod, old, phase, statuses, !!runtime, !!runtime || !!configErrors?.size, now),
     hostIP: input.hostIP,
     hostIPs: [{ ip: input.hostIP }],
     podIP,
@@ -139,6 +140,3 @@ export function computePodStatus(input: PodStatusInput): Obj {
   return status;
 }
 
-/** The runtime's view of a container's state, for events and logs errors. */
-export const stateReason = (s: ContainerState | undefined): string =>
-  !s ? '' : 'waiting' in s ? s.waiting.reason : 'terminated' in s ? s.terminated.reason : 'Running';

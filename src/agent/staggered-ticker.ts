@@ -25,6 +25,9 @@ export class StaggeredTicker {
   private readonly waiting: (() => void)[] = [];
   private readonly busy = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Failures since the last tick: logged once per tick, not once per name (an API outage would flood). */
+  private failures = 0;
+  private lastError?: unknown;
 
   constructor(private readonly o: StaggeredTickerOptions) {}
 
@@ -45,6 +48,10 @@ export class StaggeredTicker {
   private onTick(slots: number): void {
     // The first tick after start is slot 1: registration just beat every name.
     const slot = ++this.tick % slots;
+    if (this.failures) {
+      this.o.log.warn({ failures: this.failures, err: this.lastError }, `agent: ${this.o.what} failed`);
+      this.failures = 0;
+    }
     const names = this.o.names();
     for (let i = slot; i < names.length; i += slots) {
       const name = names[i];
@@ -65,7 +72,8 @@ export class StaggeredTicker {
     try {
       await this.o.beat(name);
     } catch (err) {
-      this.o.log.warn({ node: name, err }, `agent: ${this.o.what} failed`);
+      this.failures++;
+      this.lastError = err;
     } finally {
       this.running--;
       this.waiting.shift()?.();

@@ -40,6 +40,9 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
   });
   after(async () => {
     admin?.close();
+    // Let the server see the agents' watch connections close: stopping it with watches
+    // still open makes its watch handler write after end (an API server issue, reported).
+    await new Promise((r) => setTimeout(r, 300));
     await cp?.stop();
     await rm(dir, { recursive: true, force: true });
   });

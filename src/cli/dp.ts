@@ -14,7 +14,6 @@ import { HttpClient, stderrLogger } from '../client/index.js';
 import { runDataplane } from '../dp/agent/dataplane-runner.js';
 import { readDpServerAddress } from '../dp/server/published-address.js';
 import { VERSION } from '../version.js';
-import { kubeconfigPath } from './token.js';
 
 const help = `workplane dp run: register a Dataplane and hold its stream to the control plane
 
@@ -39,8 +38,11 @@ async function discover(flags: { kubeconfig?: string; address?: string; caFile?:
   const caFromFile = flags.caFile ? await readFile(flags.caFile, 'utf8') : undefined;
   if (flags.address && caFromFile) return { address: flags.address, caPem: caFromFile };
   const kc = flags.kubeconfig ?? process.env.KUBECONFIG?.split(':').find(Boolean);
-  if (!kc) throw new Error('dp run: without --cp-address and --ca-file the DP server is found through the API server: set $KUBECONFIG or --kubeconfig');
-  const client = await HttpClient.fromKubeconfig(kubeconfigPath(kc));
+  if (!kc) {
+    const missing = flags.address ? '--ca-file' : '--cp-address and --ca-file';
+    throw new Error(`dp run: without ${missing} the DP server is found through the API server: set $KUBECONFIG or --kubeconfig`);
+  }
+  const client = await HttpClient.fromKubeconfig(kc);
   try {
     const published = await readDpServerAddress(client);
     if (!published) throw new Error('dp run: the control plane has not published a DP server address (ConfigMap kuma-system/workplane-dp-server)');

@@ -3,6 +3,7 @@
 
 import { runServe } from './serve.js';
 import { runSet } from './set-image.js';
+import { runAgent } from './agent.js';
 import { runDp } from './dp.js';
 import { runToken } from './token.js';
 import { VERSION } from '../version.js';
@@ -13,6 +14,7 @@ Usage:
   workplane serve [flags]     run the control plane (API server, controllers)
   workplane dp run [flags]    register a Dataplane and hold its stream to the control plane
   workplane token dataplane   print a dataplane token
+  workplane agent [flags]     run a node agent (simulated or process runtime) against a server
   workplane set image workload/NAME CONTAINER=IMAGE -n NS
                               change a compute Workload's container image
   workplane version           print the version
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return runDp(rest);
     case 'token':
       return runToken(rest);
+    case 'agent':
+      return runAgent(rest);
     case 'set':
       return runSet(rest);
     case 'version':

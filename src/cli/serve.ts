@@ -16,9 +16,10 @@ Flags:
   --config FILE              YAML configuration (keys as in the specs)
   --runtime-config LIST      GROUP/VERSION=true|false,... to switch API groups on or off
   --feature-gates LIST       NAME=true|false,... (GenericWorkload, GangScheduling)
-  --agent-nodes N            in-process simulated nodes (default 1; 0 for none)
+  --agent-nodes N            in-process simulated nodes (default 3; 0 for none)
   --kubeconfig FILE          where to write the admin kubeconfig (default DATA_DIR/kubeconfig)
   --compaction-interval S    seconds between storage compactions (default 300)
+  --dp-port PORT             DP server (gRPC/TLS) port for data plane proxies (default 5678; 0 = free)
   --node-grace-period S      seconds without heartbeat before a node is Unknown (default 40)
   --node-eviction-seconds S  default toleration of not-ready/unreachable nodes (default 300)
   --log-level LEVEL          pino level (default info)`;
@@ -35,10 +36,11 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       config: { type: 'string' },
       'runtime-config': { type: 'string', multiple: true },
       'feature-gates': { type: 'string', multiple: true },
-      'agent-nodes': { type: 'string', default: '1' },
+      'agent-nodes': { type: 'string', default: '3' },
       kubeconfig: { type: 'string' },
       'compaction-interval': { type: 'string', default: '300' },
       'node-grace-period': { type: 'string', default: '40' },
+      'dp-port': { type: 'string' },
       'node-eviction-seconds': { type: 'string', default: '300' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h' },
@@ -67,6 +69,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     logLevel: values['log-level']!,
     kubeconfigPath: values.kubeconfig,
     compactionIntervalSeconds: interval,
+    dpPort: values['dp-port'] === undefined ? undefined : positive('dp-port', values['dp-port']),
     nodeGracePeriodSeconds: positive('node-grace-period', values['node-grace-period']!),
     nodeEvictionSeconds: positive('node-eviction-seconds', values['node-eviction-seconds']!),
   };

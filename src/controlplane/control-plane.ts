@@ -31,6 +31,8 @@ import { registerEvictionHandler } from './eviction.js';
 import { registerTokenReviewHandler, tokenReviewDefinition } from './token-review.js';
 import { registerPodLogsHandler } from './pod-logs.js';
 import { localLogSource } from '../agent/local-log-sources.js';
+import { startInProcessAgent } from '../agent/in-process.js';
+import { createDpAuthenticator, dataplaneTokenDefinition, publishDpServerAddress, registerDataplaneTokenHandler, startDpServer, type DpServer } from '../dp/index.js';
 import { defaultTolerationSeconds } from '../controllers/nodes/index.js';
 import { isGroupEnabled, type ServeOptions } from './options.js';
 import { startCoreControllers } from './core-controllers.js';
@@ -63,6 +65,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
     ...coreDefinitions,
     tokenReviewDefinition,
     ...kumaDefinitions,
+    dataplaneTokenDefinition,
     computeWorkloadDefinition,
     networkDefinition,
     projectDefinition,
@@ -106,6 +109,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registerCoreHandlers(custom, registry, tokens);
   registerEvictionHandler(custom, registry);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
+  registerDataplaneTokenHandler(custom, tokens.signer);
   registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
   const metrics = new ApiMetrics();
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
@@ -158,6 +162,9 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   });
   const schedulerDone = scheduler.start(abort.signal);
   const computeDone = startComputeControllers(new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger }), abort.signal, { log: logger });
+  const agent = opts.agentNodes > 0
+    ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger })
+    : undefined;
   let meshDone: Promise<void> | undefined;
   if (meshOn) {
     const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
@@ -166,10 +173,23 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   }
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
+  let dp: DpServer | undefined;
+  if (meshOn) {
+    const dpClient = new InProcessClient(registry, { fieldManager: 'dp-server', log: logger });
+    dp = await startDpServer({
+      client: dpClient,
+      host,
+      port: opts.dpPort ?? (port === 0 ? 0 : 5678),
+      pki,
+      authenticate: createDpAuthenticator({ signer: tokens.signer, serviceAccounts: tokens }),
+      log: logger,
+    });
+    await publishDpServerAddress(dpClient, dp.address, pki.caPem, meshConfig.systemNamespace);
+  }
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: adminToken });
   ready = true;
-  logger.info({ url, storage: opts.storage }, 'control plane started');
+  logger.info({ url, storage: opts.storage, dpServer: dp?.address }, 'control plane started');
 
   const sockets = new Set<import('node:net').Socket>();
   server.on('secureConnection', (s) => {
@@ -188,6 +208,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     logger,
     async stop() {
       ready = false;
+      await agent?.stop();
+      await dp?.stop();
       abort.abort();
       compactor.stop();
       await controllers.stop();

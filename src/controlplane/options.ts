@@ -19,6 +19,8 @@ export interface ServeOptions {
   agentNodes: number;
   logLevel: string;
   kubeconfigPath?: string;
+  /** DP server port (default 5678, or a free port when --listen uses port 0). */
+  dpPort?: number;
   /** Seconds without a node heartbeat before the node is Unknown (kube: 40). */
   nodeGracePeriodSeconds?: number;
   /** Default tolerationSeconds for not-ready/unreachable taints (kube: 300). */

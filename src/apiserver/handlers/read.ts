@@ -69,7 +69,8 @@ export function handleWatch(ctx: HandlerContext): void {
   let closed = false;
   let headerSent = false;
   const write = (type: string, object: unknown) => {
-    if (!closed) res.write(`${JSON.stringify({ type, object })}\n`);
+    // The server may end the response itself at shutdown (ApiServer.endWatches).
+    if (!closed && !res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const objectFor = (obj: KObject) => {
     if (!table) return obj;
@@ -83,7 +84,7 @@ export function handleWatch(ctx: HandlerContext): void {
     clearInterval(bookmarks);
     clearTimeout(timeout);
     handle?.cancel();
-    res.end();
+    if (!res.writableEnded) res.end();
   };
   const onError = (err: unknown) => {
     const e = err instanceof TooOldError ? expired(err.message) : err instanceof ApiError ? err : toApiError(err);

@@ -64,26 +64,38 @@ export async function runDataplane(opts: DataplaneRunnerOptions): Promise<void> 
       session.reportHealth(health);
     }
   };
-  const stopped = new Promise<void>((r) => opts.signal.addEventListener('abort', () => r(), { once: true }));
-  const ended = session.closed;
-  let result: Error | undefined;
-  for (;;) {
-    if (targets.length > 0) await probe().catch((e) => log.warn({ err: e }, 'probe failed'));
-    const outcome = await Promise.race([stopped.then(() => 'stop' as const), ended.then((e) => e ?? ('stop' as const)), sleep(opts.probeIntervalMs ?? 2000).then(() => 'tick' as const)]);
-    if (outcome === 'tick') continue;
-    if (outcome !== 'stop') result = outcome;
-    break;
-  }
+  // Timer-driven rather than a loop of Promise.race: racing the same long-lived
+  // promises every tick would pile up reactions on them for the proxy's lifetime.
+  const result = await new Promise<Error | undefined>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (e?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(e);
+    };
+    const tick = async () => {
+      if (targets.length > 0) await probe().catch((e) => log.warn({ err: e }, 'probe failed'));
+      if (!done) timer = setTimeout(() => void tick(), opts.probeIntervalMs ?? 2000);
+    };
+    opts.signal.addEventListener('abort', () => finish(), { once: true });
+    if (opts.signal.aborted) finish();
+    void session.closed.then((e) => finish(e));
+    void tick();
+  });
   if (result) throw result;
   await session.close(true);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(t);
+      signal?.removeEventListener('abort', wake);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }

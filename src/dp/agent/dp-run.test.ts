@@ -82,14 +82,18 @@ describe('workplane dp run', () => {
     assert.equal(await env.dataplanes().get('default', 'web-1'), undefined);
   });
 
-  test('an unhealthy application flips inbound health', async () => {
+  test('an unhealthy application flips inbound health (explicit --cp-address)', async () => {
     const down = createServer();
     await new Promise<void>((r) => down.listen(0, '127.0.0.1', () => r()));
     const port = (down.address() as AddressInfo).port;
     const file = join(env.dataDir, 'web-2.yaml');
     writeFileSync(file, stringify(dataplaneManifest('web-2', { workload: 'web', ports: [port] })));
     const tokenFile = join(env.dataDir, 'web.token');
-    const run = cli(['dp', 'run', '--dataplane-file', file, '--token-file', tokenFile, '--probe-interval', '100ms'], { KUBECONFIG: kubeconfig });
+    const caFile = join(env.dataDir, 'dp-ca.crt');
+    writeFileSync(caFile, env.pki.caPem);
+    // Explicit address and CA: no API server involved.
+    const args = ['dp', 'run', '--dataplane-file', file, '--token-file', tokenFile, '--probe-interval', '100ms', '--cp-address', env.dp.address, '--ca-file', caFile];
+    const run = cli(args, { KUBECONFIG: '' });
     children.push(run.child);
     await eventually(() => env.dataplanes().get('default', 'web-2'), (dp) => healthOf(dp) === true);
     await new Promise<void>((r) => down.close(() => r()));

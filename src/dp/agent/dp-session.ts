@@ -6,13 +6,12 @@
 // repeats the last health report, until close() or a refusal that retrying
 // cannot fix.
 
-import { isIP } from 'node:net';
-import { checkServerIdentity } from 'node:tls';
-import { Client, Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import type { KObject } from '../../api/object.js';
 import { silentLogger, type Logger } from '../../client/logger.js';
 import type { ControlPlaneMessage, Hello, InboundHealth, ProxyMessage } from '../protocol/messages.js';
-import { DEFAULT_KEEPALIVE, dpServiceDefinition, dpTarget, keepaliveChannelOptions, type KeepaliveOptions } from '../protocol/service.js';
+import { DEFAULT_KEEPALIVE, dpServiceDefinition, type KeepaliveOptions } from '../protocol/service.js';
+import { dpClient } from './dp-channel.js';
 import { Backoff } from './backoff.js';
 
 export type DataplaneRef = { namespace: string; name: string };
@@ -73,7 +72,12 @@ type Call = ClientDuplexStream<ProxyMessage, ControlPlaneMessage | undefined>;
 
 export async function openDpSession(opts: DpSessionOptions): Promise<DpSessionHandle> {
   const s = new AgentSession(opts);
-  await s.connect();
+  try {
+    await s.connect();
+  } catch (e) {
+    s.dispose();
+    throw e;
+  }
   return s;
 }
 
@@ -95,8 +99,7 @@ class AgentSession implements DpSessionHandle {
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.log = opts.log ?? silentLogger;
     this.hello = helloFor(opts.dataplane, opts.agentVersion);
-    const target = dpTarget(opts.address);
-    this.client = new Client(target, channelCredentials(target, opts.caPem), { ...keepaliveChannelOptions(opts.keepalive ?? DEFAULT_KEEPALIVE), ...sniOptions(target) });
+    this.client = dpClient(opts.address, opts.caPem, opts.keepalive ?? DEFAULT_KEEPALIVE);
   }
 
   /** One stream: resolves on ack, rejects on refusal or failure before it. */
@@ -172,6 +175,12 @@ class AgentSession implements DpSessionHandle {
     this.finish(undefined);
   }
 
+  /** Releases the channel of a session that never connected. */
+  dispose(): void {
+    this.ending = true;
+    this.client.close();
+  }
+
   private finish(err: Error | undefined): void {
     this.call = undefined;
     this.client.close();
@@ -206,20 +215,6 @@ class AgentSession implements DpSessionHandle {
     }, this.backoff.next());
   }
 }
-
-// grpc-js sends the target host as TLS SNI, which Node deprecates for IP
-// addresses (a warning on every `dp run`). For IP targets a neutral SNI name is
-// sent instead and the certificate is still checked against the IP itself.
-const SNI_FOR_IP = 'workplane-dp-server';
-const hostOf = (target: string) => target.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-
-function channelCredentials(target: string, caPem: string) {
-  const host = hostOf(target);
-  if (isIP(host) === 0) return credentials.createSsl(Buffer.from(caPem));
-  return credentials.createSsl(Buffer.from(caPem), null, null, { checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) });
-}
-
-const sniOptions = (target: string): Record<string, string> => (isIP(hostOf(target)) === 0 ? {} : { 'grpc.ssl_target_name_override': SNI_FOR_IP });
 
 function helloFor(dp: DataplaneRef | KObject, agentVersion?: string): Hello {
   if (!('metadata' in dp)) return { namespace: dp.namespace, name: dp.name, ...(agentVersion ? { agentVersion } : {}) };

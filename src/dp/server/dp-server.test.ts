@@ -20,7 +20,7 @@ describe('DP server', () => {
   });
 
   const open = async (dataplane: KObject | { namespace: string; name: string }, token: string): Promise<DpSessionHandle> =>
-    openDpSession({ address: env.dp.address, caPem: env.pki.caPem, token, dataplane });
+    openDpSession({ address: env.dp.address, caPem: env.pki.caPem, token, dataplane, agentVersion: '0.1.0' });
 
   test('a session registers the Dataplane and records connect, then disconnect on close', async () => {
     const token = await env.token({ mesh: 'default', workload: 'web' });
@@ -32,6 +32,7 @@ describe('DP server', () => {
     assert.equal(sub.controlPlaneInstanceId, 'cp-1');
     assert.ok(sub.connectTime);
     assert.equal(sub.disconnectTime, undefined);
+    assert.deepEqual((sub as { version?: unknown }).version, { kumaDp: { version: '0.1.0' } });
     const dpi = await env.insight('default', 'web-1');
     assert.equal(dpi?.metadata.ownerReferences?.[0].uid, dp?.metadata.uid, 'the insight goes with its Dataplane');
 
@@ -206,7 +207,8 @@ describe('DP server', () => {
       (d) => subscriptionsOf(d).some((x) => x.controlPlaneInstanceId === 'cp-2' && !x.disconnectTime),
     );
     assert.equal(subscriptionsOf(dpi).length, 2);
-    assert.deepEqual(states.slice(0, 3), ['connected', 'disconnected', 'connected']);
+    await eventually(async () => states.length, (n) => n >= 3);
+    assert.deepEqual(states, ['connected', 'disconnected', 'connected']);
     await s.close(true);
     assert.equal(await env.dataplanes().get('default', 'web-7'), undefined);
   });

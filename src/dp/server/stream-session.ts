@@ -124,7 +124,7 @@ export class StreamSession {
     }
     if (this.finished) return;
     const id = randomUUID();
-    await this.deps.subscriptions.connected(dp, id);
+    await this.deps.subscriptions.connected(dp, id, hello.agentVersion);
     this.session = this.makeSession(id, namespace, name, cred, dp);
     this.deps.log.info({ dataplane: `${namespace}/${name}`, subscription: id }, 'dataplane connected');
     this.session.send({ ack: { subscriptionId: id, controlPlaneInstanceId: this.deps.subscriptions.instanceId } });

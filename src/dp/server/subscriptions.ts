@@ -25,7 +25,8 @@ export class SubscriptionRecorder {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  connected(dataplane: KObject, id: string): Promise<void> {
+  /** `agentVersion` is recorded as Kuma records its kuma-dp version. */
+  connected(dataplane: KObject, id: string, agentVersion?: string): Promise<void> {
     const { namespace, name } = dataplane.metadata;
     return this.insights.update(
       namespace!,
@@ -33,7 +34,9 @@ export class SubscriptionRecorder {
       (status) => {
         const subs = subscriptionsOf(status);
         const t = this.now().toISOString();
-        subs.push({ id, controlPlaneInstanceId: this.instanceId, connectTime: t, status: { lastUpdateTime: t } });
+        const sub: Subscription = { id, controlPlaneInstanceId: this.instanceId, connectTime: t, status: { lastUpdateTime: t } };
+        if (agentVersion) sub.version = { kumaDp: { version: agentVersion } };
+        subs.push(sub);
         while (subs.length > MAX_SUBSCRIPTIONS) {
           const closed = subs.findIndex((s) => s.disconnectTime);
           subs.splice(closed >= 0 ? closed : 0, 1);
