@@ -1,0 +1,55 @@
+// Keeping the MeshTrust of a MeshIdentity (same name and namespace) holding
+// its CA: created on first initialization, the CA appended when it is new,
+// older CAs never removed, so proxies holding certificates of the previous
+// CA stay trusted through a rotation.
+
+import { createHash } from 'node:crypto';
+import { MESH_LABEL } from '../api/kuma/labels.js';
+import { isPlainObject, type KObject } from '../api/object.js';
+import type { Client, ResourceClient } from '../client/types.js';
+import { pemBlocks } from './der/pem.js';
+
+export const MESH_TRUSTS = { group: 'kuma.io', version: 'v1alpha1', resource: 'meshtrusts' };
+
+const certHashes = (pem: string) => pemBlocks(pem, 'CERTIFICATE').map((b) => createHash('sha256').update(b.der).digest('hex'));
+
+/** Kuma's resource identifier of a MeshIdentity, recorded as the MeshTrust's origin. */
+export const kriOf = (mesh: string, namespace: string, name: string) => `kri_mid_${mesh}__${namespace}_${name}_`;
+
+/** The PEM of every CA bundle of a MeshTrust, concatenated. */
+export function meshTrustPem(mt: KObject): string {
+  const spec = isPlainObject(mt.spec) ? mt.spec : {};
+  const bundles = Array.isArray(spec.caBundles) ? spec.caBundles : [];
+  return bundles.map((b) => (isPlainObject(b) && isPlainObject(b.pem) && typeof b.pem.value === 'string' ? b.pem.value : '')).join('\n');
+}
+
+export class MeshTrustSync {
+  private readonly trusts: ResourceClient;
+
+  constructor(client: Client) {
+    this.trusts = client.resource(MESH_TRUSTS);
+  }
+
+  /** Creates the MeshTrust or appends `caPem` to it when absent; returns whether it wrote. Conflicts throw (the caller retries). */
+  async ensure(mi: KObject, mesh: string, trustDomain: string, caPem: string): Promise<boolean> {
+    const ns = mi.metadata.namespace!;
+    const name = mi.metadata.name!;
+    const bundle = { type: 'Pem', pem: { value: caPem } };
+    const cur = await this.trusts.get(ns, name);
+    if (!cur) {
+      await this.trusts.create(ns, {
+        apiVersion: 'kuma.io/v1alpha1',
+        kind: 'MeshTrust',
+        metadata: { name, namespace: ns, labels: { [MESH_LABEL]: mesh } },
+        spec: { trustDomain, caBundles: [bundle], origin: { kri: kriOf(mesh, ns, name) } },
+      });
+      return true;
+    }
+    const have = new Set(certHashes(meshTrustPem(cur)));
+    if (certHashes(caPem).every((h) => have.has(h))) return false;
+    const spec = isPlainObject(cur.spec) ? cur.spec : {};
+    const bundles = Array.isArray(spec.caBundles) ? spec.caBundles : [];
+    await this.trusts.update(ns, { ...cur, spec: { ...spec, caBundles: [...bundles, bundle] } });
+    return true;
+  }
+}
