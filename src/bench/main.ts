@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane } from '../controlplane/control-plane.js';
-import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
+import { serveOptions } from '../controlplane/options.js';
 import { openStore } from '../storage/open-store.js';
 import { JsonClient } from './http.js';
 import { runSchedulerBench } from './scheduler-bench.js';
@@ -41,20 +41,7 @@ async function rawStorageRate(kind: 'sqlite' | 'memory'): Promise<number> {
 
 async function apiRates(kind: 'sqlite' | 'memory') {
   const dir = mkdtempSync(join(tmpdir(), 'wp-bench-api-'));
-  const cp = await startControlPlane({
-    dataDir: dir,
-    listen: '127.0.0.1:0',
-    storage: kind,
-    etcdEndpoints: [],
-    config: {},
-    runtimeConfig: {},
-    featureGates: DEFAULT_FEATURE_GATES,
-    agentNodes: 0,
-    logLevel: 'warn',
-    compactionIntervalSeconds: 0,
-    nodeGracePeriodSeconds: 40,
-    nodeEvictionSeconds: 300,
-  });
+  const cp = await startControlPlane(serveOptions({ dataDir: dir, storage: kind, compactionIntervalSeconds: 0 }));
   const c = new JsonClient(cp.url, cp.adminToken, cp.caPem);
   await c.send('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
   const t0 = performance.now();

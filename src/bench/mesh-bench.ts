@@ -17,7 +17,7 @@ import { InProcessClient } from '../client/in-process-client.js';
 import { silentLogger } from '../client/logger.js';
 import type { ResourceClient } from '../client/types.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
+import { serveOptions } from '../controlplane/options.js';
 import { DATAPLANE_INSIGHTS, DATAPLANES, WORKLOADS } from '../controllers/mesh/resources.js';
 import { startMeshControllers } from '../controllers/mesh/index.js';
 import { loadMeshConfig } from '../mesh/config.js';
@@ -163,18 +163,7 @@ export async function runMeshBench(opts: MeshBenchOptions = {}): Promise<string[
   const lines = [`mesh: Workload status under a fleet burst and single health flips (${storage} storage, ${flips} flips; flip latency should not grow with the fleet)`];
   for (const [proxies, workloads] of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'wp-bench-mesh-'));
-    const cp = await startControlPlane({
-      dataDir: dir,
-      listen: '127.0.0.1:0',
-      storage,
-      etcdEndpoints: [],
-      config: {},
-      runtimeConfig: {},
-      featureGates: DEFAULT_FEATURE_GATES,
-      agentNodes: 0,
-      logLevel: 'warn',
-      compactionIntervalSeconds: 0,
-    });
+    const cp = await startControlPlane(serveOptions({ dataDir: dir, storage, compactionIntervalSeconds: 0 }));
     const abort = new AbortController();
     setMaxListeners(0, abort.signal);
     let controllers: Promise<void> | undefined;

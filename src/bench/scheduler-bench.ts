@@ -17,7 +17,7 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { InProcessClient } from '../client/in-process-client.js';
 import { silentLogger } from '../client/logger.js';
 import { startControlPlane } from '../controlplane/control-plane.js';
-import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
+import { serveOptions } from '../controlplane/options.js';
 import { SchedulerCache } from '../scheduler/cache.js';
 import { GangPlanner } from '../scheduler/gang-planner.js';
 import { podInfo } from '../scheduler/pod-info.js';
@@ -81,18 +81,7 @@ const podBody = (name: string, scheduler: string, extra: Record<string, unknown>
 
 async function endToEnd(kind: StoreKind, o: Required<SchedulerBenchOptions>): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'wp-bench-sched-'));
-  const cp = await startControlPlane({
-    dataDir: dir,
-    listen: '127.0.0.1:0',
-    storage: kind,
-    etcdEndpoints: [],
-    config: {},
-    runtimeConfig: {},
-    featureGates: DEFAULT_FEATURE_GATES,
-    agentNodes: 0,
-    logLevel: 'warn',
-    compactionIntervalSeconds: 0,
-  });
+  const cp = await startControlPlane(serveOptions({ dataDir: dir, storage: kind, compactionIntervalSeconds: 0 }));
   const lines: string[] = [];
   const http = new JsonClient(cp.url, cp.adminToken, cp.caPem);
   const client = new InProcessClient(cp.registry, { fieldManager: 'bench', log: silentLogger });

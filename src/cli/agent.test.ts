@@ -9,7 +9,7 @@ import type { KObject } from '../api/object.js';
 import { HttpClient } from '../client/http-client.js';
 import { eventually } from '../client/testing.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
+import { serveOptions } from '../controlplane/options.js';
 import { runAgent } from './agent.js';
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -24,18 +24,7 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
   let admin: HttpClient;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'workplane-agent-cli-'));
-    cp = await startControlPlane({
-      dataDir: join(dir, 'data'),
-      listen: '127.0.0.1:0',
-      storage: 'memory',
-      etcdEndpoints: [],
-      config: {},
-      runtimeConfig: {},
-      featureGates: DEFAULT_FEATURE_GATES,
-      agentNodes: 0,
-      logLevel: 'silent',
-      compactionIntervalSeconds: 300,
-    });
+    cp = await startControlPlane(serveOptions({ dataDir: join(dir, 'data'), storage: 'memory', logLevel: 'silent', compactionIntervalSeconds: 300 }));
     admin = await HttpClient.fromKubeconfig(cp.kubeconfigPath);
   });
   after(async () => {

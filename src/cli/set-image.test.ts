@@ -12,7 +12,7 @@ import type { KObject } from '../api/object.js';
 import { HttpClient } from '../client/http-client.js';
 import { startTestApi } from '../client/testing.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import { DEFAULT_FEATURE_GATES } from '../controlplane/options.js';
+import { serveOptions } from '../controlplane/options.js';
 import { buildImagePatch, parseSetImageArgs, runSet, runSetImage, WORKLOAD_GVR } from './set-image.js';
 
 const workload = (): KObject => ({
@@ -93,18 +93,7 @@ describe('workplane set image (over HTTPS against a real control plane)', () => 
   let admin: HttpClient;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'workplane-set-image-'));
-    cp = await startControlPlane({
-      dataDir: join(dir, 'data'),
-      listen: '127.0.0.1:0',
-      storage: 'memory',
-      etcdEndpoints: [],
-      config: {},
-      runtimeConfig: {},
-      featureGates: DEFAULT_FEATURE_GATES,
-      agentNodes: 0,
-      logLevel: 'silent',
-      compactionIntervalSeconds: 300,
-    });
+    cp = await startControlPlane(serveOptions({ dataDir: join(dir, 'data'), storage: 'memory', logLevel: 'silent', compactionIntervalSeconds: 300 }));
     admin = await HttpClient.fromKubeconfig(cp.kubeconfigPath);
   });
   after(async () => {

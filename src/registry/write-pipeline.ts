@@ -3,7 +3,7 @@
 // from the verbs so create, update, patch and apply all run the same code.
 
 import { randomUUID } from 'node:crypto';
-import type { OperationContext, ResourceDefinition } from '../api/definition.js';
+import type { OperationContext } from '../api/definition.js';
 import { badRequest, invalid, type FieldError } from '../api/errors.js';
 import { deepEqual, isPlainObject, nowIso, type KObject } from '../api/object.js';
 import { pruneUnknown } from '../api/schema-validator.js';

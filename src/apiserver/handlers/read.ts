@@ -7,7 +7,7 @@ import { TooOldError } from '../../registry/watch-cache.js';
 import type { WatchEventType } from '../../registry/resource-store.js';
 import { includeObject, wantsTable, type HandlerContext } from '../request-context.js';
 import { JSON_TYPE, TABLE_TYPE, toApiError, writeJson } from '../response.js';
-import { tableRow, toTable } from '../table.js';
+import { toTable } from '../table.js';
 
 export async function handleGet(ctx: HandlerContext): Promise<void> {
   const obj = await ctx.store.get(ctx.info.namespace, ctx.info.name!);

@@ -15,7 +15,7 @@ import { CustomHandlers } from '../../apiserver/resource-handler.js';
 import { ApiServer } from '../../apiserver/server.js';
 import { InProcessClient, silentLogger } from '../../client/index.js';
 import { startControlPlane, type ControlPlane } from '../../controlplane/control-plane.js';
-import { DEFAULT_FEATURE_GATES } from '../../controlplane/options.js';
+import { serveOptions } from '../../controlplane/options.js';
 import { createServerAuthenticator, loadOrCreatePki, TokenIssuer, writeKubeconfig, type Pki } from '../../security/index.js';
 import type { KeepaliveOptions } from '../protocol/service.js';
 import { createDpAuthenticator } from '../server/authenticator.js';
@@ -47,18 +47,7 @@ export class DpEnv {
 
   static async start(opts: DpEnvOptions = {}): Promise<DpEnv> {
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'workplane-dp-'));
-    const cp = await startControlPlane({
-      dataDir,
-      listen: '127.0.0.1:0',
-      storage: opts.storage ?? 'memory',
-      etcdEndpoints: [],
-      config: {},
-      runtimeConfig: {},
-      featureGates: DEFAULT_FEATURE_GATES,
-      agentNodes: 0,
-      logLevel: 'warn',
-      compactionIntervalSeconds: 0,
-    });
+    const cp = await startControlPlane(serveOptions({ dataDir, storage: opts.storage ?? 'memory', compactionIntervalSeconds: 0 }));
     const pki = await loadOrCreatePki(dataDir, { hosts: ['127.0.0.1'] });
     const tokens = await TokenIssuer.loadOrCreate(dataDir);
     const env = new DpEnv(dataDir, !opts.dataDir, cp, new InProcessClient(cp.registry, { log: silentLogger }), pki, tokens);
