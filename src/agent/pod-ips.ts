@@ -54,11 +54,15 @@ export class PodIPs {
   }
 }
 
-/** The number in `<prefix>-<n>`, or a stable number derived from the name. */
+/**
+ * The default-prefix nodes (`node-<n>`, the in-process ones) take /24s by number,
+ * from the bottom; any other name takes a stable /24 from the upper half, so
+ * nodes of a second agent (`extra-0`) never share addresses with `node-0`.
+ */
 export function nodeIndex(name: string): number {
-  const m = /-(\d+)$/.exec(name);
-  if (m) return Number(m[1]);
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-  return h & 0xffff;
+  const m = /^node-(\d+)$/.exec(name);
+  if (m && Number(m[1]) < 0x8000) return Number(m[1]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return 0x8000 | (h & 0x7fff);
 }

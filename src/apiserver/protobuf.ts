@@ -13,9 +13,10 @@ import { Reader } from 'protobufjs/minimal.js';
 import type { Long } from 'protobufjs/minimal.js';
 import { badRequest, unsupportedMediaType } from '../api/errors.js';
 
+// 'quantityMap' is map<string, resource.Quantity{1 string}> (ResourceQuota, resource lists).
 // 'map' is map<string,string>; 'binaryMap' is map<string,bytes>, whose values
 // JSON carries as base64 strings (ConfigMap.binaryData, Secret.data).
-type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap';
+type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap' | 'quantityMap';
 
 interface FieldSpec {
   name: string;
@@ -159,12 +160,23 @@ const selfSubjectRulesReview: MessageSpec = {
   }),
 };
 
+// ResourceQuota: spec {1 hard, 2 scopes, 3 scopeSelector {1 matchExpressions {1 scopeName, 2 operator, 3 values}}}.
+const resourceQuota: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: msg('spec', {
+    1: { name: 'hard', type: 'quantityMap' },
+    2: strs('scopes'),
+    3: msg('scopeSelector', { 1: msg('matchExpressions', { 1: str('scopeName'), 2: str('operator'), 3: strs('values') }, true) }),
+  }),
+};
+
 /** Kinds this server accepts as protobuf, keyed by `apiVersion/kind`. */
 const kinds: Record<string, MessageSpec> = {
   'v1/Namespace': namespace,
   'v1/ServiceAccount': serviceAccount,
   'v1/ConfigMap': configMap,
   'v1/Secret': secret,
+  'v1/ResourceQuota': resourceQuota,
   'authentication.k8s.io/v1/TokenRequest': tokenRequest,
   'authorization.k8s.io/v1/SelfSubjectAccessReview': selfSubjectAccessReview,
   'authorization.k8s.io/v1/SelfSubjectRulesReview': selfSubjectRulesReview,
@@ -201,14 +213,17 @@ function decodeTime(r: Reader, end: number): string | undefined {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function decodeMapEntry(r: Reader, end: number, binary: boolean): [string, string] {
+function decodeMapEntry(r: Reader, end: number, kind: 'map' | 'binaryMap' | 'quantityMap'): [string, string] {
   let key = '';
   let value = '';
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === ((1 << 3) | WIRE_LEN)) key = r.string();
-    else if (tag === ((2 << 3) | WIRE_LEN)) value = binary ? Buffer.from(r.bytes()).toString('base64') : r.string();
-    else r.skipType(tag & 7);
+    else if (tag === ((2 << 3) | WIRE_LEN)) {
+      if (kind === 'binaryMap') value = Buffer.from(r.bytes()).toString('base64');
+      else if (kind === 'quantityMap') value = String((decodeMessage(r, r.uint32() + r.pos, { 1: str('string') }).string as string | undefined) ?? '');
+      else value = r.string();
+    } else r.skipType(tag & 7);
   }
   expectEnd(r, end);
   return [key, value];
@@ -230,7 +245,7 @@ function readValue(r: Reader, f: FieldSpec): unknown {
       const end = r.uint32() + r.pos;
       if (end > r.len) throw new RangeError(`index out of range: ${end} > ${r.len}`);
       if (f.type === 'time') return decodeTime(r, end);
-      if (f.type === 'map' || f.type === 'binaryMap') return decodeMapEntry(r, end, f.type === 'binaryMap');
+      if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap') return decodeMapEntry(r, end, f.type);
       return decodeMessage(r, end, f.type);
     }
   }
@@ -254,7 +269,7 @@ function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record<string
       continue;
     }
     const v = readValue(r, f);
-    if (f.type === 'map' || f.type === 'binaryMap') {
+    if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap') {
       const [k, val] = v as [string, string];
       ((out[f.name] ??= {}) as Record<string, string>)[k] = val;
     } else if (f.repeated) {

@@ -85,6 +85,8 @@ export const computeWorkloadDefinition: ResourceDefinition = defineResource({
   shortNames: ['cwl'],
   namespaced: true,
   nameFormat: 'dns1123-label',
+  // Served by Workplane itself, not as a CRD: seed 003's `kubectl patch -p` (strategic by default) works.
+  strategicMerge: true,
   description: 'A containerized application: replicas of a pod template in a project namespace, optionally on a Network.',
   schema: Type.Object(
     { spec: opt(ComputeWorkloadSpecSchema), status: opt(ComputeWorkloadStatusSchema) },

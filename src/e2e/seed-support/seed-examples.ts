@@ -1,0 +1,123 @@
+// The YAML examples of seeds 003 (compute.miloapis.com Workload) and 004
+// (scheduling.k8s.io Workload), kept here character for character so the
+// seed tests apply exactly what a reader of the seed would paste. When the
+// seed files are at hand (/work/shared/seeds), `seedText` lets a test check
+// that these copies have not drifted from them.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SEEDS_DIR = process.env.WORKPLANE_SEEDS_DIR ?? '/work/shared/seeds';
+
+/** The text of the seed whose file name starts with `prefix` (e.g. `003_`), or undefined when absent. */
+export function seedText(prefix: string): string | undefined {
+  if (!existsSync(SEEDS_DIR)) return undefined;
+  const file = readdirSync(SEEDS_DIR).find((f) => f.startsWith(prefix) && f.endsWith('.txt'));
+  return file ? readFileSync(join(SEEDS_DIR, file), 'utf8') : undefined;
+}
+
+export const WEB_APP = `apiVersion: compute.miloapis.com/v1alpha1
+kind: Workload
+metadata:
+  name: web-app
+  namespace: project-myproject
+  labels:
+    app.kubernetes.io/name: web-app
+    environment: production
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web-app
+  template:
+    metadata:
+      labels:
+        app: web-app
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        ports:
+        - containerPort: 80
+          name: http
+        resources:
+          requests:
+            cpu: 100m
+            memory: 128Mi
+          limits:
+            cpu: 500m
+            memory: 512Mi
+`;
+
+export const API_SERVER = `apiVersion: compute.miloapis.com/v1alpha1
+kind: Workload
+metadata:
+  name: api-server
+  namespace: project-myproject
+spec:
+  replicas: 2
+  networkRef:
+    name: prod-network
+  template:
+    spec:
+      containers:
+      - name: api
+        image: myregistry/api:v1.0
+        ports:
+        - containerPort: 8080
+        env:
+        - name: DATABASE_URL
+          valueFrom:
+            secretKeyRef:
+              name: db-credentials
+              key: url
+        resources:
+          requests:
+            cpu: 200m
+            memory: 256Mi
+          limits:
+            cpu: 1000m
+            memory: 1Gi
+`;
+
+export const APP_WITH_SIDECAR = `apiVersion: compute.miloapis.com/v1alpha1
+kind: Workload
+metadata:
+  name: app-with-sidecar
+  namespace: project-myproject
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: app
+        image: myapp:latest
+        ports:
+        - containerPort: 3000
+      - name: log-collector
+        image: fluent/fluent-bit:latest
+        volumeMounts:
+        - name: logs
+          mountPath: /var/log
+      volumes:
+      - name: logs
+        emptyDir: {}
+`;
+
+export const TRAINING_JOB_WORKLOAD = `apiVersion: scheduling.k8s.io/v1alpha1
+kind: Workload
+metadata:
+  name: training-job-workload
+  namespace: some-ns
+spec:
+  controllerRef:
+    apiGroup: batch
+    kind: Job
+    name: training-job
+  podGroups:
+  - name: workers
+    policy:
+      gang:
+        # The gang is schedulable only if 4 pods can run at once
+        minCount: 4
+`;
