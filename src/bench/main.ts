@@ -12,6 +12,7 @@ import { JsonClient } from './http.js';
 import { runSchedulerBench } from './scheduler-bench.js';
 import { runMeshBench } from './mesh-bench.js';
 import { runComputeBench } from './compute-bench.js';
+import { runIdentityBench } from './identity-bench.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const CONCURRENCY = 32;
@@ -71,7 +72,7 @@ async function apiRates(kind: 'sqlite' | 'memory') {
 
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 
-const only = new Set((process.env.BENCH_ONLY ?? 'api,scheduler,mesh,compute').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'api,scheduler,mesh,compute,identity').split(','));
 
 async function main() {
   if (only.has('api')) {
@@ -89,6 +90,10 @@ async function main() {
   if (only.has('mesh')) {
     console.log('\n== Mesh workloads');
     for (const line of await runMeshBench({ startControllers: false })) console.log(line);
+  }
+  if (only.has('identity')) {
+    console.log('\n== Identity');
+    for (const line of await runIdentityBench()) console.log(line);
   }
   if (only.has('compute')) {
     console.log('\n== Compute workloads');

@@ -44,6 +44,7 @@ import { Scheduler, registryBinder } from '../scheduler/index.js';
 import { computeAdmissionPlugins, startComputeControllers } from '../controllers/compute/index.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins, startMeshControllers } from '../controllers/mesh/index.js';
+import { startIdentityControllers } from '../identity/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -163,13 +164,15 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const schedulerDone = scheduler.start(abort.signal);
   const computeDone = startComputeControllers(new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger }), abort.signal, { log: logger });
   const agent = opts.agentNodes > 0
-    ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger })
+    ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
     : undefined;
   let meshDone: Promise<void> | undefined;
+  let identity: ReturnType<typeof startIdentityControllers> | undefined;
   if (meshOn) {
     const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
     await ensureMeshBootstrap(meshClient, meshConfig);
     meshDone = startMeshControllers(meshClient, abort.signal, { config: meshConfig, log: logger });
+    identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
@@ -184,6 +187,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       authenticate: createDpAuthenticator({ signer: tokens.signer, serviceAccounts: tokens }),
       log: logger,
     });
+    if (identity) dp.addHandler(identity.dpPlugin({ insights: dp.insights }));
     await publishDpServerAddress(dpClient, dp.address, pki.caPem, meshConfig.systemNamespace);
   }
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
@@ -214,6 +218,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       compactor.stop();
       await controllers.stop();
       await meshDone;
+      await identity?.done;
       await schedulerDone;
       await computeDone;
       api.endWatches();

@@ -10,15 +10,19 @@ export interface InsightWriter {
   update(namespace: string, name: string, mutate: (status: Record<string, unknown>) => boolean): Promise<void>;
 }
 
-/** A status mutation recording `cert` as the proxy's current certificate. */
-export function recordCertificate(cert: IssuedCertificate, supportedBackends: string[]): (status: Record<string, unknown>) => boolean {
+/**
+ * A status mutation recording `cert` as the proxy's current certificate;
+ * `regenerations` counts the certificates it stands for (writes of
+ * certificates issued in quick succession are coalesced into one).
+ */
+export function recordCertificate(cert: IssuedCertificate, supportedBackends: string[], regenerations = 1): (status: Record<string, unknown>) => boolean {
   return (status) => {
     const prev = isPlainObject(status.mTLS) ? status.mTLS : {};
     const count = typeof prev.certificateRegenerations === 'number' ? prev.certificateRegenerations : 0;
     status.mTLS = {
       certificateExpirationTime: cert.notAfter.toISOString(),
       lastCertificateRegeneration: cert.issuedAt.toISOString(),
-      certificateRegenerations: count + 1,
+      certificateRegenerations: count + regenerations,
       issuedBackend: cert.identityName,
       ...(supportedBackends.length > 0 ? { supportedBackends } : {}),
       spiffeID: cert.spiffeId,

@@ -108,7 +108,8 @@ export class Issuer {
         ca.leafKeyType,
       );
     }
-    const now = this.now();
+    // Whole seconds: all a certificate can say, and renewal times then come out exact.
+    const now = Math.floor(this.now() / 1000) * 1000;
     const notBefore = now - NOT_BEFORE_SKEW_MS;
     // A leaf never outlives its CA: past that it would not verify anyway.
     const notAfter = Math.min(now + plan.identity.expiryMs, ca.notAfter);
@@ -122,7 +123,7 @@ export class Issuer {
       identityName: plan.identity.name,
       caFingerprint: ca.fingerprint,
       issuedAt: new Date(now),
-      notBefore: new Date(Math.floor(notBefore / 1000) * 1000),
+      notBefore: new Date(notBefore),
       notAfter: new Date(Math.floor(notAfter / 1000) * 1000),
     };
   }

@@ -4,7 +4,7 @@
 // Until the protocol carries it, sending it is harmless: the codec drops a
 // variant it does not know, and the proxy falls back to its default key type.
 
-import type { ControlPlaneMessage, IdentityMessage } from '../dp/protocol/messages.js';
+import type { ControlPlaneMessage } from '../dp/protocol/messages.js';
 
 export interface CertificateRequestMessage {
   /** The key type to generate, e.g. `ecdsa-p256`, `rsa-2048`. */
@@ -14,5 +14,3 @@ export interface CertificateRequestMessage {
 }
 
 export type IdentityControlMessage = ControlPlaneMessage | { certificateRequest: CertificateRequestMessage };
-
-export type { IdentityMessage };

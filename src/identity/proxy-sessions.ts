@@ -9,15 +9,17 @@
 // Renewals and CA changes re-sign the key the proxy already proved, so a CA
 // rotation over thousands of proxies costs one signature each and no round
 // trip; a new key (proxy restart, new key type) arrives as a new CSR.
-// Bulk work runs in slices so DP streams and the API stay responsive.
+// Bulk work runs in slices so DP streams and the API stay responsive;
+// status.mTLS follows through MtlsRecorder.
 
 import { meshOf } from '../api/kuma/labels.js';
 import type { KObject } from '../api/object.js';
 import { silentLogger, type Logger } from '../client/logger.js';
 import type { VerifiedKey } from './der/csr.js';
-import { recordCertificate, type InsightWriter } from './insight-mtls.js';
+import type { InsightWriter } from './insight-mtls.js';
 import type { IssuedCertificate, Issuer } from './issuer.js';
 import type { IdentityControlMessage } from './messages.js';
+import { MtlsRecorder } from './mtls-recorder.js';
 import { missingWorkloadLabel } from './render.js';
 import { RenewalScheduler, renewAt, type Clock } from './renewal.js';
 import { selectIdentityFor } from './selection.js';
@@ -62,7 +64,7 @@ export class ProxySessions {
   private readonly byDataplane = new Map<string, Set<string>>();
   private readonly queue = new Map<string, boolean>();
   private draining?: Promise<void>;
-  private readonly writes = new Set<Promise<void>>();
+  private readonly recorder: MtlsRecorder;
   private readonly log: Logger;
   private readonly batchSize: number;
   private readonly unsubscribe: () => void;
@@ -72,12 +74,19 @@ export class ProxySessions {
 
   constructor(
     readonly issuer: Issuer,
-    private readonly opts: ProxySessionsOptions = {},
+    opts: ProxySessionsOptions = {},
   ) {
     this.log = opts.log ?? silentLogger;
+    this.recorder = new MtlsRecorder((mesh) => issuer.registry.trustNames(mesh), () => this.queue.size > 0, this.log);
+    this.recorder.insights = opts.insights;
     this.batchSize = opts.batchSize ?? 256;
     this.scheduler = new RenewalScheduler((id) => this.enqueue(id, true), opts.clock);
     this.unsubscribe = issuer.registry.onChange((meshes) => this.meshesChanged(meshes));
+  }
+
+  /** Where status.mTLS is recorded from now on. */
+  useInsights(w: InsightWriter): void {
+    this.recorder.insights = w;
   }
 
   /** The connect-time refusal for `dp` (spec message), or undefined when it may connect. */
@@ -141,7 +150,10 @@ export class ProxySessions {
 
   /** Resolves once queued evaluations and DataplaneInsight writes have finished. */
   async settled(): Promise<void> {
-    while (this.draining || this.writes.size > 0) await Promise.all([this.draining, ...this.writes]);
+    do {
+      while (this.draining) await this.draining;
+      await this.recorder.idle();
+    } while (this.draining);
   }
 
   stop(): void {
@@ -177,6 +189,7 @@ export class ProxySessions {
       }
       if (this.queue.size === 0) {
         this.draining = undefined;
+        this.recorder.pump();
         return;
       }
       await new Promise<void>((r) => setImmediate(r));
@@ -190,7 +203,9 @@ export class ProxySessions {
       const had = s.held;
       this.drop(s);
       if (plan.reason !== 'NotSelected') return this.sendError(s, plan.message, false);
+      // Deselected: said once. Never selected: said in answer to its request only.
       if (had) this.sendError(s, `${plan.message}; the certificate from MeshIdentity '${had.cert.identityName}' will not be renewed`, false);
+      else if (force) this.sendError(s, plan.message, false);
       return;
     }
     const h = s.held;
@@ -238,12 +253,6 @@ export class ProxySessions {
   }
 
   private record(s: SessionState, c: IssuedCertificate): void {
-    const insights = this.opts.insights;
-    if (!insights) return;
-    const w = insights
-      .update(s.ch.namespace, s.ch.name, recordCertificate(c, this.issuer.registry.trustNames(meshOf(s.dp))))
-      .catch((e) => this.log.warn({ err: e, dataplane: `${s.ch.namespace}/${s.ch.name}` }, 'identity: recording status.mTLS failed'))
-      .finally(() => this.writes.delete(w));
-    this.writes.add(w);
+    this.recorder.record(s.ch.namespace, s.ch.name, meshOf(s.dp), c);
   }
 }
