@@ -1,3 +1,4 @@
+import { PodIPs, nodeIndex } from './pod-ips.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nodeStatusCell } from '../api/core/node.js';
@@ -43,7 +44,9 @@ describe('node agent: nodes and heartbeats', () => {
     assert.equal(ready.reason, 'KubeletReady');
     assert.equal(ready.message, 'kubelet is posting ready status');
     for (const type of ['MemoryPressure', 'DiskPressure', 'PIDPressure']) assert.equal(condition(n, type)?.status, 'False', type);
-    assert.deepEqual(s.addresses, [{ type: 'InternalIP', address: '10.0.1.1' }, { type: 'Hostname', address: 'sim-1' }]);
+    // A non-default name prefix takes a stable /24 of its own (see pod-ips.ts).
+    assert.deepEqual(s.addresses, [{ type: 'InternalIP', address: PodIPs.forNode(nodeIndex('sim-1'), true).nodeIP }, { type: 'Hostname', address: 'sim-1' }]);
+    assert.match(s.addresses[0].address, /^10\.\d+\.\d+\.1$/);
     const info = s.nodeInfo as Obj;
     assert.equal(info.kubeletVersion, KUBELET_VERSION);
     assert.equal(info.containerRuntimeVersion, 'workplane://simulated');

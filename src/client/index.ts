@@ -14,3 +14,4 @@ export { EventRecorder, type EventRecorderOptions, type EventType } from './even
 export { objectKey, keyOf, splitKey } from './object-key.js';
 export { resourceNotFound } from './errors.js';
 export { silentLogger, stderrLogger, type Logger } from './logger.js';
+export { LeaderElector, type LeaderElectorOptions, type LeaderCallbacks } from './leader-election.js';

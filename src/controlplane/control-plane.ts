@@ -35,15 +35,13 @@ import { startInProcessAgent } from '../agent/in-process.js';
 import { createDpAuthenticator, dataplaneTokenDefinition, publishDpServerAddress, registerDataplaneTokenHandler, startDpServer, type DpServer } from '../dp/index.js';
 import { defaultTolerationSeconds } from '../controllers/nodes/index.js';
 import { isGroupEnabled, type ServeOptions } from './options.js';
-import { startCoreControllers } from './core-controllers.js';
 import { Compactor } from './compactor.js';
 import { VERSION } from '../version.js';
 import { InProcessClient } from '../client/in-process-client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { Scheduler, registryBinder } from '../scheduler/index.js';
-import { computeAdmissionPlugins, startComputeControllers } from '../controllers/compute/index.js';
+import { computeAdmissionPlugins } from '../controllers/compute/index.js';
+import { startControllers } from './controllers.js';
 import { loadMeshConfig } from '../mesh/config.js';
-import { ensureMeshBootstrap, meshAdmissionPlugins, startMeshControllers } from '../controllers/mesh/index.js';
+import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
 
 export interface ControlPlane {
@@ -152,28 +150,17 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const controllers = await startCoreControllers(registry, abort.signal, logger, opts);
-  const schedClient = new InProcessClient(registry, { fieldManager: 'default-scheduler', log: logger });
-  const scheduler = new Scheduler({
-    client: schedClient,
-    binder: registryBinder(registry),
-    events: new EventRecorder(schedClient, { component: 'default-scheduler', log: logger }),
-    featureGates: { GangScheduling: opts.featureGates.GangScheduling !== false, GenericWorkload: opts.featureGates.GenericWorkload !== false },
-    log: logger,
-  });
-  const schedulerDone = scheduler.start(abort.signal);
-  const computeDone = startComputeControllers(new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger }), abort.signal, { log: logger });
   const agent = opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
     : undefined;
-  let meshDone: Promise<void> | undefined;
   let identity: ReturnType<typeof startIdentityControllers> | undefined;
   if (meshOn) {
     const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
     await ensureMeshBootstrap(meshClient, meshConfig);
-    meshDone = startMeshControllers(meshClient, abort.signal, { config: meshConfig, log: logger });
+    // Identity issuance serves the proxies connected to this replica, so it runs on every replica.
     identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
+  const controllersDone = startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined }, abort.signal);
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;
@@ -216,11 +203,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await dp?.stop();
       abort.abort();
       compactor.stop();
-      await controllers.stop();
-      await meshDone;
+      await controllersDone;
       await identity?.done;
-      await schedulerDone;
-      await computeDone;
       api.endWatches();
       await new Promise<void>((res) => {
         server.close(() => res());
