@@ -1,11 +1,14 @@
 // `workplane dp run`: runs a data plane proxy's control-plane side outside
 // Kubernetes. Registers the Dataplane from a YAML file through the DP server
 // (authorized by a dataplane token), reports inbound health, and deletes the
-// Dataplane on SIGINT/SIGTERM. Without --cp-address the DP server's address
-// and CA come from the ConfigMap the control plane publishes, read through
-// the kubeconfig.
+// Dataplane on SIGINT/SIGTERM. With --identity-dir it also keeps the proxy's
+// workload identity there: its own key, a CSR over the stream, and the
+// certificate and trust bundle the control plane issues and renews. Without
+// --cp-address the DP server's address and CA come from the ConfigMap the
+// control plane publishes, read through the kubeconfig.
 
 import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from '../api/duration.js';
@@ -13,6 +16,7 @@ import { isPlainObject, type KObject } from '../api/object.js';
 import { HttpClient, stderrLogger } from '../client/index.js';
 import { runDataplane } from '../dp/agent/dataplane-runner.js';
 import { readDpServerAddress } from '../dp/server/published-address.js';
+import { IDENTITY_FILES, identitySessionHooks, ProxyIdentity } from '../identity/index.js';
 import { VERSION } from '../version.js';
 
 const help = `workplane dp run: register a Dataplane and hold its stream to the control plane
@@ -24,8 +28,9 @@ Flags:
   --cp-address URL        DP server, grpcs://HOST:PORT (default: published in ConfigMap kuma-system/workplane-dp-server)
   --ca-file FILE          CA of the DP server (default: from that ConfigMap)
   --kubeconfig FILE       API server to discover the DP server through (default $KUBECONFIG)
-  --identity-dir DIR      where the identity certificate will be written (cert.pem, key.pem, bundle.pem);
-                          created now, filled once identity issuance is available
+  --identity-dir DIR      keep the workload identity here: cert.pem (the SPIFFE certificate), key.pem (its
+                          private key, mode 0600, generated locally) and bundle.pem (trusted CAs); written
+                          when a MeshIdentity selects the Dataplane and replaced on every renewal
   --probe-interval D      how often inbounds are probed (default 2s)`;
 
 interface Discovered {
@@ -102,14 +107,23 @@ export async function runDp(args: string[]): Promise<number> {
     throw new Error(`dp run: the namespace from the file (${fileNs}) does not match --namespace ${values.namespace}`);
   }
   dataplane.metadata.namespace = values.namespace ?? fileNs ?? found.namespace ?? 'default';
-  // Identity issuance comes with MeshIdentity; the directory is prepared so deployments can mount it already.
-  if (values['identity-dir']) await mkdir(values['identity-dir'], { recursive: true, mode: 0o700 });
+  const identityDir = values['identity-dir'];
+  if (identityDir) await mkdir(identityDir, { recursive: true, mode: 0o700 });
+  const ref = `${dataplane.metadata.namespace}/${dataplane.metadata.name}`;
+  const identity = identityDir
+    ? identitySessionHooks(
+        new ProxyIdentity({
+          dir: identityDir,
+          log: stderrLogger,
+          onIdentity: (id) => console.log(`dataplane ${ref}: identity ${id.spiffeId} written to ${join(id.dir, IDENTITY_FILES.cert)} (expires ${id.expirationTime})`),
+        }),
+      )
+    : undefined;
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const ref = `${dataplane.metadata.namespace}/${dataplane.metadata.name}`;
   try {
     await runDataplane({
       dataplane,
@@ -121,6 +135,7 @@ export async function runDp(args: string[]): Promise<number> {
       log: stderrLogger,
       agentVersion: VERSION,
       onConnected: (id) => console.log(`dataplane ${ref} connected to ${found.address} (subscription ${id})`),
+      ...(identity ? { onMessage: identity.onMessage, onStateChange: identity.onStateChange, onSession: (s) => identity.attach(s) } : {}),
     });
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 // Data plane proxy connections: the DP server the control plane runs, the
 // proxy-side session and runner, dataplane tokens, and the protocol between.
 
-export type { Ack, CertificateSigningRequest, ControlPlaneMessage, ErrorMessage, Goodbye, HealthReport, Hello, IdentityMessage, InboundHealth, ProxyMessage } from './protocol/messages.js';
+export type { Ack, CertificateRequest, CertificateSigningRequest, ControlPlaneMessage, ErrorMessage, Goodbye, HealthReport, Hello, IdentityMessage, InboundHealth, ProxyMessage } from './protocol/messages.js';
 export { DEFAULT_KEEPALIVE, dpAddress, dpTarget, type KeepaliveOptions } from './protocol/service.js';
 export { startDpServer, type DpServer, type DpServerOptions } from './server/dp-server.js';
 export { createDpAuthenticator, type DpAuthenticator, type DpAuthenticatorOptions, type DpCredential } from './server/authenticator.js';

@@ -1,11 +1,12 @@
 // What `workplane dp run` does once it knows its Dataplane, token and DP
 // server: connect (retrying while the control plane is unreachable, giving up
 // on a refusal), probe the inbounds every few seconds and report changes, and
-// on stop say goodbye so the control plane deletes the Dataplane.
+// on stop say goodbye so the control plane deletes the Dataplane. Features
+// that talk over the stream (identity) plug in through the session hooks.
 
 import type { KObject } from '../../api/object.js';
 import { silentLogger, type Logger } from '../../client/logger.js';
-import type { InboundHealth } from '../protocol/messages.js';
+import type { ControlPlaneMessage, InboundHealth } from '../protocol/messages.js';
 import type { KeepaliveOptions } from '../protocol/service.js';
 import { Backoff } from './backoff.js';
 import { DpSessionError, openDpSession, type DpSessionHandle } from './dp-session.js';
@@ -24,6 +25,12 @@ export interface DataplaneRunnerOptions {
   agentVersion?: string;
   /** Called after every accepted hello with the subscription id. */
   onConnected?(subscriptionId: string): void;
+  /** Every message from the control plane (the ack included), as openDpSession passes them. */
+  onMessage?(msg: ControlPlaneMessage): void;
+  /** The session's state changes, as openDpSession reports them (the first `connected` comes before onSession). */
+  onStateChange?(state: 'connected' | 'disconnected' | 'closed', err?: Error): void;
+  /** Once, when the first hello was accepted: the live session, to send on (it reconnects by itself). */
+  onSession?(session: DpSessionHandle): void;
 }
 
 /** Resolves after a clean stop; rejects when the control plane refuses the Dataplane. */
@@ -42,8 +49,10 @@ export async function runDataplane(opts: DataplaneRunnerOptions): Promise<void> 
         log,
         keepalive: opts.keepalive,
         agentVersion: opts.agentVersion,
-        onStateChange: (state) => {
+        onMessage: opts.onMessage,
+        onStateChange: (state, err) => {
           if (state === 'connected' && session) opts.onConnected?.(session.subscriptionId);
+          opts.onStateChange?.(state, err);
         },
       });
     } catch (e) {
@@ -52,6 +61,7 @@ export async function runDataplane(opts: DataplaneRunnerOptions): Promise<void> 
       await sleep(backoff.next(), opts.signal);
     }
   }
+  opts.onSession?.(session);
   opts.onConnected?.(session.subscriptionId);
 
   const targets = probeTargets(opts.dataplane);

@@ -21,6 +21,15 @@ test('control plane messages round-trip', () => {
   assert.deepEqual(decodeControlPlaneMessage(encodeControlPlaneMessage(ack)), ack);
   const identity = { identity: { certPem: 'c', bundlePem: 'b', spiffeId: 'spiffe://x/y', expirationTime: '2026-01-01T00:00:00Z' } };
   assert.deepEqual(decodeControlPlaneMessage(encodeControlPlaneMessage(identity)), identity);
+  const request = { certificateRequest: { keyType: 'rsa-2048', reason: 'the CA signs rsa-2048 keys' } };
+  assert.deepEqual(decodeControlPlaneMessage(encodeControlPlaneMessage(request)), request);
+  assert.deepEqual(decodeControlPlaneMessage(encodeControlPlaneMessage({ error: { message: 'm' } })), { error: { message: 'm' } });
+});
+
+test('certificateRequest is field 4 of ControlPlaneMessage, its fields 1 (key type) and 2 (reason)', () => {
+  const w = protobuf.Writer.create();
+  w.uint32((4 << 3) | 2).fork().uint32((1 << 3) | 2).string('ecdsa-p256').uint32((2 << 3) | 2).string('new key').ldelim();
+  assert.deepEqual(decodeControlPlaneMessage(Buffer.from(w.finish())), { certificateRequest: { keyType: 'ecdsa-p256', reason: 'new key' } });
 });
 
 test('a variant from a newer peer decodes to nothing', () => {

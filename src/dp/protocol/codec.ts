@@ -30,12 +30,14 @@ message ProxyMessage {
 message Ack { string subscription_id = 1; string control_plane_instance_id = 2; }
 message IdentityMessage { string cert_pem = 1; string bundle_pem = 2; string spiffe_id = 3; string expiration_time = 4; }
 message ErrorMessage { string message = 1; }
+message CertificateRequest { string key_type = 1; string reason = 2; }
 
 message ControlPlaneMessage {
   oneof msg {
     Ack ack = 1;
     IdentityMessage identity = 2;
     ErrorMessage error = 3;
+    CertificateRequest certificate_request = 4;
   }
 }
 `;
@@ -46,6 +48,8 @@ const cpType = root.lookupType('workplane.dp.v1.ControlPlaneMessage');
 const TO_OBJECT = { longs: Number, defaults: true, arrays: true } as const;
 
 type Wire = Record<string, unknown>;
+type ControlPlaneVariant = ControlPlaneMessage extends infer M ? (M extends unknown ? keyof M : never) : never;
+const CONTROL_PLANE_VARIANTS: ReadonlySet<string> = new Set<ControlPlaneVariant>(['ack', 'identity', 'error', 'certificateRequest']);
 
 export function encodeProxyMessage(m: ProxyMessage): Buffer {
   let wire: Wire = m;
@@ -91,6 +95,6 @@ export function encodeControlPlaneMessage(m: ControlPlaneMessage): Buffer {
 export function decodeControlPlaneMessage(buf: Buffer): ControlPlaneMessage | undefined {
   const raw = cpType.toObject(cpType.decode(buf), { ...TO_OBJECT, oneofs: true }) as Wire;
   const kind = raw.msg;
-  if (kind === 'ack' || kind === 'identity' || kind === 'error') return { [kind]: raw[kind] } as ControlPlaneMessage;
+  if (typeof kind === 'string' && CONTROL_PLANE_VARIANTS.has(kind)) return { [kind]: raw[kind] } as ControlPlaneMessage;
   return undefined;
 }

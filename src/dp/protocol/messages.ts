@@ -1,7 +1,7 @@
 // The messages of a DP stream, as the TypeScript on both ends sees them. One
 // bidirectional stream carries everything between a proxy and the control
-// plane, so new exchanges (certificate signing now reserved, more later) are
-// new message variants, never new connections.
+// plane, so new exchanges (identity issuance, more later) are new message
+// variants, never new connections.
 
 import type { KObject } from '../../api/object.js';
 
@@ -33,7 +33,7 @@ export interface Goodbye {
   deleteDataplane: boolean;
 }
 
-/** Reserved for identity issuance: a PEM CSR signed with the proxy's own key. */
+/** Identity issuance: a PEM CSR signed with the proxy's own key (the control plane decides the names). */
 export interface CertificateSigningRequest {
   csrPem: string;
 }
@@ -46,7 +46,7 @@ export interface Ack {
   controlPlaneInstanceId: string;
 }
 
-/** Reserved for identity issuance: the signed certificate and the trust bundle. */
+/** Identity issuance: the signed certificate and the trust bundle. */
 export interface IdentityMessage {
   certPem: string;
   bundlePem: string;
@@ -60,4 +60,15 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ControlPlaneMessage = { ack: Ack } | { identity: IdentityMessage } | { error: ErrorMessage };
+/**
+ * The control plane asks for a (new) CSR: it announces the key type its CA
+ * signs for, or wants a fresh key. The proxy answers with a `csr` message.
+ */
+export interface CertificateRequest {
+  /** Key type to generate, e.g. `ecdsa-p256`, `rsa-2048`. */
+  keyType: string;
+  /** Why a new request is wanted (for the proxy's log). */
+  reason: string;
+}
+
+export type ControlPlaneMessage = { ack: Ack } | { identity: IdentityMessage } | { error: ErrorMessage } | { certificateRequest: CertificateRequest };

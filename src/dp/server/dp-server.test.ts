@@ -5,6 +5,7 @@ import type { KObject } from '../../api/object.js';
 import { createCertificateAuthority } from '../../security/index.js';
 import { DpSessionError, openDpSession, type DpSessionHandle } from '../agent/dp-session.js';
 import { dataplaneManifest, DpEnv, eventually, subscriptionsOf } from '../testing/dp-env.js';
+import { DpError } from './dp-error.js';
 import { MAX_SUBSCRIPTIONS } from './subscriptions.js';
 
 const inboundHealth = (dp: KObject | undefined) =>
@@ -172,6 +173,36 @@ describe('DP server', () => {
     assert.deepEqual(got[1], { error: { message: 'no identity provider issues certificates to this dataplane' } });
     await unclaimed.close(true);
     assert.deepEqual(seen.slice(0, 2), ['connect plugged dataplane-token', 'disconnect plugged true']);
+  });
+
+  test('a handler\'s authorize refuses a dataplane before anything is stored or acked', async () => {
+    const seen: string[] = [];
+    env.dp.addHandler({
+      authorize: (dp, cred) => {
+        seen.push(`authorize ${dp.metadata.name} ${cred.kind}`);
+        if (dp.metadata.labels?.['test/refuse']) throw new DpError(status.INVALID_ARGUMENT, `refused ${dp.metadata.name}`);
+      },
+      onConnect: (session) => void seen.push(`connect ${session.name}`),
+    });
+    const token = await env.token({ mesh: 'default', workload: 'web' });
+    const refused = dataplaneManifest('web-10', { workload: 'web' });
+    refused.metadata.labels!['test/refuse'] = 'yes';
+    await assert.rejects(open(refused, token), (e: DpSessionError) => {
+      assert.equal(e.code, status.INVALID_ARGUMENT);
+      assert.equal(e.message, 'refused web-10');
+      assert.ok(e.fatal);
+      return true;
+    });
+    assert.equal(await env.dataplanes().get('default', 'web-10'), undefined, 'nothing registered');
+    assert.equal(await env.insight('default', 'web-10'), undefined, 'no subscription recorded');
+
+    const other = await env.token({ mesh: 'default', workload: 'db' });
+    await assert.rejects(open(dataplaneManifest('web-11', { workload: 'web' }), other), { message: /not allowed with this token/ });
+    assert.deepEqual(seen, ['authorize web-10 dataplane-token'], 'the credential is checked first; a refused stream never connects');
+
+    const s = await open(dataplaneManifest('web-12', { workload: 'web' }), token);
+    await s.close(true);
+    assert.deepEqual(seen.slice(1), ['authorize web-12 dataplane-token', 'connect web-12']);
   });
 
   test('an insight keeps the last subscriptions only', async () => {

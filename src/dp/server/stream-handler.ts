@@ -1,6 +1,7 @@
 // The seam for features that ride on DP streams (identity issuance first):
-// a handler sees each authenticated session, every message after hello, and
-// the session's end, and can push messages to the proxy at any time.
+// a handler can refuse a dataplane before its stream is accepted, sees each
+// accepted session, every message after hello, and the session's end, and
+// can push messages to the proxy at any time.
 
 import type { KObject } from '../../api/object.js';
 import type { ControlPlaneMessage, ProxyMessage } from '../protocol/messages.js';
@@ -21,6 +22,14 @@ export interface DpSession {
 }
 
 export interface DpStreamHandler {
+  /**
+   * Before a stream is accepted: after the credential was checked against
+   * the Dataplane, before a Dataplane sent in hello is stored, the
+   * subscription recorded and the ack sent. A throw refuses the stream with
+   * the error's message (a DpError keeps its code; INVALID_ARGUMENT and
+   * PERMISSION_DENIED make `dp run` give up instead of retrying).
+   */
+  authorize?(dataplane: KObject, credential: DpCredential): void | Promise<void>;
   /** After hello is accepted and the subscription recorded. */
   onConnect?(session: DpSession): void | Promise<void>;
   /**

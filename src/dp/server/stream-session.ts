@@ -1,8 +1,9 @@
-// One DP stream on the server: hello (authenticate, authorize, register or
-// look up the Dataplane, record the subscription, ack), then health reports,
-// plugin messages and finally goodbye or the stream's death. Messages are
-// handled strictly in order on one promise chain, so a disconnect is always
-// recorded after its connect, however fast the proxy hangs up.
+// One DP stream on the server: hello (authenticate, authorize the credential,
+// let handlers refuse, register or look up the Dataplane, record the
+// subscription, ack), then health reports, plugin messages and finally
+// goodbye or the stream's death. Messages are handled strictly in order on
+// one promise chain, so a disconnect is always recorded after its connect,
+// however fast the proxy hangs up.
 
 import { randomUUID } from 'node:crypto';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
@@ -112,15 +113,24 @@ export class StreamSession {
     const { namespace, name } = hello;
     if (!namespace || !name) throw invalidArgument('hello must name the dataplane (namespace and name)');
     const check = (dp: KObject) => authorizeDataplane(cred, dp, this.deps.getPod);
+    // Handlers judge the Dataplane as it will stand, after the credential passed, so a
+    // refused proxy neither leaves a stored Dataplane nor a subscription behind.
+    const admit = async (dp: KObject) => {
+      for (const h of this.deps.handlers()) await h.authorize?.(dp, cred);
+    };
     let dp: KObject | undefined;
     if (hello.dataplane) {
       if (cred.kind !== 'dataplane-token') throw permissionDenied('registering a dataplane needs a dataplane token');
-      dp = await this.deps.registration.register(normalizeDataplane(hello.dataplane, namespace, name), check);
+      const desired = normalizeDataplane(hello.dataplane, namespace, name);
+      await check(desired);
+      await admit(desired);
+      dp = await this.deps.registration.register(desired, check);
       this.registered = dp;
     } else {
       dp = await this.deps.registration.get(namespace, name);
       if (!dp) throw new DpError(status.NOT_FOUND, `dataplane "${namespace}/${name}" not found`);
       await check(dp);
+      await admit(dp);
     }
     if (this.finished) return;
     const id = randomUUID();
