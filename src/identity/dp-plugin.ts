@@ -33,7 +33,6 @@ export function identityDpPlugin(sessions: ProxySessions): IdentityDpPlugin {
         namespace: session.namespace,
         name: session.name,
         dataplane: session.dataplane,
-        // certificateRequest is not in the protocol yet; the codec drops variants it does not know.
         send: (msg) => session.send(msg as ControlPlaneMessage),
       });
     },

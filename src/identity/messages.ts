@@ -1,8 +1,6 @@
-// The identity messages on a DP stream. `identity` and `csr` are in the DP
-// protocol already; `certificateRequest` (the control plane asking for a
-// request for a given key type) is the one this feature still needs from it.
-// Until the protocol carries it, sending it is harmless: the codec drops a
-// variant it does not know, and the proxy falls back to its default key type.
+// The identity messages on a DP stream: `csr` (proxy → control plane),
+// `identity` and `certificateRequest` (the control plane asking for a request
+// for the CA's key type) the other way.
 
 import type { ControlPlaneMessage } from '../dp/protocol/messages.js';
 
