@@ -3,14 +3,18 @@
 // server's pods/log handler.
 
 import type { Client } from '../client/types.js';
+import type { TokenIssuer } from '../security/token-issuer.js';
 import { registerLocalLogSource, unregisterLocalLogSource } from './local-log-sources.js';
+import { InProcessTokenSource } from './mesh/in-process-token-source.js';
 import { NodeAgent, type NodeAgentOptions } from './node-agent.js';
 import { SimulatedRuntime, type SimulatedRuntimeOptions } from './runtime/simulated-runtime.js';
 
-export interface InProcessAgentOptions extends Omit<NodeAgentOptions, 'runtime'> {
+export interface InProcessAgentOptions extends Omit<NodeAgentOptions, 'runtime' | 'mesh'> {
   nodes: number;
   runtime?: 'simulated';
   simulation?: SimulatedRuntimeOptions;
+  /** Hold DP streams for meshed pods, with tokens signed by the control plane's issuer. */
+  mesh?: { issuer: TokenIssuer; systemNamespace?: string };
 }
 
 export interface InProcessAgent {
@@ -20,8 +24,9 @@ export interface InProcessAgent {
 
 export async function startInProcessAgent(client: Client, opts: InProcessAgentOptions): Promise<InProcessAgent> {
   const runtime = new SimulatedRuntime(opts.simulation);
-  const { simulation: _s, runtime: _r, ...rest } = opts;
-  const agent = new NodeAgent(client, { ...rest, runtime });
+  const { simulation: _s, runtime: _r, mesh, ...rest } = opts;
+  const meshOpts = mesh && { tokens: new InProcessTokenSource(client, mesh.issuer), systemNamespace: mesh.systemNamespace };
+  const agent = new NodeAgent(client, { ...rest, runtime, mesh: meshOpts });
   for (const name of agent.nodeNames) registerLocalLogSource(name, agent);
   try {
     await agent.start();

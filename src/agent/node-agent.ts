@@ -10,6 +10,7 @@ import { stderrLogger, type Logger } from '../client/logger.js';
 import type { Client } from '../client/types.js';
 import { newStats, type AgentNode, type AgentStats } from './agent-node.js';
 import type { LogRequest, LogSource } from './log-source.js';
+import { MeshSessions, type AgentMeshOptions } from './mesh/mesh-sessions.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { NodeLeases } from './node-leases.js';
 import type { NodeTemplate } from './node-object.js';
@@ -47,6 +48,8 @@ export interface NodeAgentOptions {
   /** Record kubelet Events (Started, BackOff, Killing...; default true). */
   recordEvents?: boolean;
   configRetryMs?: number;
+  /** Hold a DP stream for every meshed pod the agent runs (ServiceAccount tokens from `tokens`). */
+  mesh?: AgentMeshOptions;
   log?: Logger;
   onNodeRegistered?: (name: string, created: boolean) => void;
 }
@@ -58,6 +61,8 @@ export class NodeAgent implements LogSource {
   private readonly log: Logger;
   private readonly podSync: PodSync;
   private readonly events?: PodEvents;
+  /** DP streams of the meshed pods (when `mesh` was given). */
+  readonly mesh?: MeshSessions;
   private abort?: AbortController;
   private running: Promise<unknown>[] = [];
 
@@ -90,6 +95,7 @@ export class NodeAgent implements LogSource {
       workers: opts.workers,
       configRetryMs: opts.configRetryMs,
     });
+    if (opts.mesh) this.mesh = new MeshSessions({ ...opts.mesh, client, pods: this.podSync.informer, nodes: this.nodes, log: this.log });
   }
 
   get nodeNames(): string[] {
@@ -116,6 +122,7 @@ export class NodeAgent implements LogSource {
       log: this.log,
     });
     this.running = [heartbeat.run(abort.signal), this.podSync.run(abort.signal)];
+    if (this.mesh) this.running.push(this.mesh.run(abort.signal));
     await this.podSync.informer.waitForSync(abort.signal);
   }
 

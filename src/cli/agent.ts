@@ -15,6 +15,7 @@ import { parseLabels, parseTaints } from '../agent/node-flags.js';
 import { createProcessRuntime } from '../agent/runtime/process/index.js';
 import { SimulatedRuntime } from '../agent/runtime/simulated-runtime.js';
 import type { Runtime } from '../agent/runtime/types.js';
+import { HttpTokenSource } from '../agent/mesh/http-token-source.js';
 import { tokenReviewVerifier } from '../agent/token-review-verifier.js';
 import { parseQuantity } from '../api/quantity.js';
 import { HttpClient } from '../client/http-client.js';
@@ -169,7 +170,9 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     const onNodeRegistered = (name: string, created: boolean) => {
       if (++registered <= 10) out(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`);
     };
-    agent = new NodeAgent(client, { ...base, runtime, kubeletPort, onNodeRegistered });
+    // Meshed pods get a DP stream each, with TokenRequest tokens; idle while no DP server is published.
+    const mesh = { tokens: new HttpTokenSource(client.transport) };
+    agent = new NodeAgent(client, { ...base, runtime, kubeletPort, onNodeRegistered, mesh });
     const a = agent;
     cleanups.push(() => a.stop());
     await agent.start();
