@@ -150,7 +150,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const agent = opts.agentNodes > 0
+  const full = !opts.apiOnly;
+  const agent = full && opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
     : undefined;
   let identity: ReturnType<typeof startIdentityControllers> | undefined;
@@ -158,13 +159,13 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     const meshClient = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
     await ensureMeshBootstrap(meshClient, meshConfig);
     // Identity issuance serves the proxies connected to this replica, so it runs on every replica.
-    identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
+    if (full) identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
-  const controllersDone = startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined }, abort.signal);
+  const controllersDone = full ? startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined }, abort.signal) : undefined;
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;
-  if (meshOn) {
+  if (meshOn && full) {
     const dpClient = new InProcessClient(registry, { fieldManager: 'dp-server', log: logger });
     dp = await startDpServer({
       client: dpClient,

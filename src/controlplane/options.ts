@@ -19,6 +19,9 @@ export interface ServeOptions {
   agentNodes: number;
   logLevel: string;
   kubeconfigPath?: string;
+  /** Serve the API (and bootstrap objects) only: no controllers, scheduler, agents,
+   * identity or DP server. For tests that run those parts themselves. */
+  apiOnly?: boolean;
   /** DP server port (default 5678, or a free port when --listen uses port 0). */
   dpPort?: number;
   /** Seconds without a node heartbeat before the node is Unknown (kube: 40). */

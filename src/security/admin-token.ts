@@ -19,7 +19,9 @@ export async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
     await chmod(path, SECRET_FILE_MODE);
     return existing;
   }
-  const token = randomBytes(32).toString('base64url');
+  // Never starting with '-' or '_': a token is passed as a command-line argument (`--token T`).
+  let token = randomBytes(32).toString('base64url');
+  while (!/^[A-Za-z0-9]/.test(token)) token = randomBytes(32).toString('base64url');
   await writeSecretFile(path, token + '\n');
   return token;
 }

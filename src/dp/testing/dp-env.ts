@@ -47,7 +47,7 @@ export class DpEnv {
 
   static async start(opts: DpEnvOptions = {}): Promise<DpEnv> {
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'workplane-dp-'));
-    const cp = await startControlPlane(serveOptions({ dataDir, storage: opts.storage ?? 'memory', compactionIntervalSeconds: 0 }));
+    const cp = await startControlPlane(serveOptions({ dataDir, storage: opts.storage ?? 'memory', compactionIntervalSeconds: 0, apiOnly: true }));
     const pki = await loadOrCreatePki(dataDir, { hosts: ['127.0.0.1'] });
     const tokens = await TokenIssuer.loadOrCreate(dataDir);
     const env = new DpEnv(dataDir, !opts.dataDir, cp, new InProcessClient(cp.registry, { log: silentLogger }), pki, tokens);
