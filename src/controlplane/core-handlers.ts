@@ -2,7 +2,7 @@
 // namespaces/finalize, serviceaccounts/token (TokenRequest), pods/binding,
 // SelfSubjectAccessReview and SelfSubjectRulesReview.
 
-import { badRequest, fieldError, invalid } from '../api/errors.js';
+import { ApiError, badRequest, fieldError, invalid } from '../api/errors.js';
 import { isPlainObject } from '../api/object.js';
 import { decodeBody, mediaType } from '../apiserver/body.js';
 import { writeOptions, type HandlerContext } from '../apiserver/request-context.js';
@@ -51,6 +51,7 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
     }
     const audiences = Array.isArray(spec.audiences) ? (spec.audiences as string[]) : undefined;
     const bound = isPlainObject(spec.boundObjectRef) ? (spec.boundObjectRef as { kind: string; name: string; uid: string }) : undefined;
+    if (bound) await checkBoundObject(registry, ctx.info.namespace!, sa.metadata.name!, bound);
     const issued = await tokens.issue({
       namespace: ctx.info.namespace!,
       serviceAccount: sa.metadata.name!,
@@ -110,5 +111,19 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
       incomplete: false,
     }),
   );
-  void registry;
+}
+
+/** As kube-apiserver: a token is bound only to a live Pod or Secret (uid matching), and a Pod must run as the account. */
+async function checkBoundObject(registry: Registry, namespace: string, serviceAccount: string, ref: { kind: string; name: string; uid?: string }): Promise<void> {
+  if (ref.kind !== 'Pod' && ref.kind !== 'Secret') {
+    throw badRequest(`cannot bind token to object of type ${ref.kind}`);
+  }
+  const obj = await registry.forKind('', ref.kind)!.get(namespace, ref.name);
+  if (ref.uid && ref.uid !== obj.metadata.uid) {
+    throw new ApiError(409, 'Conflict', `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+  }
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  if (ref.kind === 'Pod' && (spec.serviceAccountName ?? 'default') !== serviceAccount) {
+    throw badRequest(`cannot bind token for serviceaccount "${serviceAccount}" to pod running with different serviceaccount name.`);
+  }
 }
