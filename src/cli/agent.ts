@@ -5,7 +5,7 @@
 // API server on --node-ip:--log-port (the node's kubeletEndpoint).
 
 import { mkdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from '../agent/console-logger.js';
 import { startLogServer } from '../agent/log-server/index.js';
@@ -153,8 +153,10 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     const source: LogSource = { logs: (ns, name, o) => agent!.logs(ns, name, o) };
     let runtime: Runtime;
     let kubeletPort = 0;
+    let identityRoot: string | undefined;
     if (kind === 'process') {
       const rootDir = resolve(f['root-dir']!);
+      identityRoot = join(rootDir, 'identities');
       await mkdir(rootDir, { recursive: true, mode: 0o700 });
       runtime = createProcessRuntime({ rootDir });
       const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, verify: tokenReviewVerifier(client, log) });
@@ -171,7 +173,8 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
       if (++registered <= 10) out(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`);
     };
     // Meshed pods get a DP stream each, with TokenRequest tokens; idle while no DP server is published.
-    const mesh = { tokens: new HttpTokenSource(client.transport) };
+    // Each also gets a workload identity in its own directory (under the root dir for real processes).
+    const mesh = { tokens: new HttpTokenSource(client.transport), identityRoot };
     agent = new NodeAgent(client, { ...base, runtime, kubeletPort, onNodeRegistered, mesh });
     const a = agent;
     cleanups.push(() => a.stop());

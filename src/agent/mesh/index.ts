@@ -2,6 +2,7 @@
 
 export { MeshSessions, type AgentMeshOptions, type MeshSessionsOptions } from './mesh-sessions.js';
 export type { PodSessionHooks } from './pod-session.js';
+export { combineHooks, defaultIdentityRoot, podIdentityDir, podIdentityHooks } from './pod-identity.js';
 export { DEFAULT_TOKEN_SECONDS, type PodToken, type PodTokenSource } from './pod-token-source.js';
 export { InProcessTokenSource } from './in-process-token-source.js';
 export { HttpTokenSource, type TokenRequestTransport } from './http-token-source.js';

@@ -25,6 +25,8 @@ export interface PodSessionHooks {
   onMessage?(msg: ControlPlaneMessage): void;
   onStateChange?(state: 'connected' | 'disconnected' | 'closed', err?: Error): void;
   attach?(session: { send(msg: ProxyMessage): boolean }): void;
+  /** Once the session has ended for good (closed, refused, or never opened): release what the hooks hold. */
+  close?(): Promise<void>;
 }
 
 export interface PodSessionDeps {
@@ -44,6 +46,8 @@ export interface PodSessionDeps {
 export class PodSession {
   private lastHealth = '';
   private closing = false;
+  /** Settles after the session ended and its hooks were released. */
+  private ended: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly uid: string,
@@ -74,13 +78,15 @@ export class PodSession {
       });
     } catch (e) {
       token.stop();
+      await releaseHooks(hooks, deps.log);
       throw e;
     }
     const s = new PodSession(uid!, target, handle, token);
     hooks?.attach?.(handle);
-    void handle.closed.then((err) => {
+    s.ended = handle.closed.then(async (err) => {
       token.stop();
       if (err && !s.closing) deps.onLost(err);
+      await releaseHooks(hooks, deps.log);
     });
     return s;
   }
@@ -93,9 +99,23 @@ export class PodSession {
     this.handle.reportHealth(health);
   }
 
+  /** Settles once the session has ended and its hooks were released (after close() or a refusal). */
+  whenEnded(): Promise<void> {
+    return this.ended;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     this.token.stop();
     await this.handle.close(false);
+    await this.ended;
+  }
+}
+
+async function releaseHooks(hooks: PodSessionHooks | undefined, log: Logger): Promise<void> {
+  try {
+    await hooks?.close?.();
+  } catch (err) {
+    log.warn({ err }, 'mesh: releasing a pod session\'s hooks failed');
   }
 }
