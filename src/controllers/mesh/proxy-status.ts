@@ -27,6 +27,7 @@ export function isProxyConnected(dpi: KObject | undefined): boolean {
 /** At least one inbound Ready (absent state means Ready) whose health is absent or ready; no inbounds: not healthy. */
 export const isProxyHealthy = isDataplaneHealthy;
 
+/** A full recount, O(proxies): the reference WorkloadProxyCounts must agree with (controllers keep counts incrementally). */
 export function countProxies(dataplanes: Iterable<KObject>, insightOf: (dp: KObject) => KObject | undefined): ProxyCounts {
   const c: ProxyCounts = { connected: 0, healthy: 0, total: 0 };
   for (const dp of dataplanes) {

@@ -8,6 +8,7 @@ import { startMeshControllers } from './index.js';
 import { isProxyConnected } from './proxy-status.js';
 import { DATAPLANE_INSIGHTS, DATAPLANES, WORKLOADS, dataplaneInformer } from './resources.js';
 import { createDataplane, createNamespace, dataplane, recordingWriter, setInsight, startMeshTestApi } from './test-support.js';
+import { WorkloadProxyCounts } from './workload-proxy-counts.js';
 import { WorkloadStatusReconciler } from './workload-status-controller.js';
 
 const config = { workloadLabels: [], disallowMultipleMeshesPerNamespace: false, systemNamespace: 'kuma-system' };
@@ -102,7 +103,11 @@ describe('workload status reconciler', () => {
     const wls = informers.informerFor(WORKLOADS);
     await eventually(() => !!wls.get('ns', 'w') && !!informers.informerFor(DATAPLANES).get('ns', 'd1'), 'cached');
     const calls: string[] = [];
-    const r = new WorkloadStatusReconciler(dataplaneInformer(informers), informers.informerFor(DATAPLANE_INSIGHTS), wls, recordingWriter(api.client.resource(WORKLOADS), calls));
+    const insights = informers.informerFor(DATAPLANE_INSIGHTS);
+    const proxies = new WorkloadProxyCounts({ insightOf: (ns, name) => insights.get(ns, name) });
+    informers.informerFor(DATAPLANES).addHandler(proxies.dataplaneHandler); // synced: replays the cached Dataplanes
+    insights.addHandler(proxies.insightHandler);
+    const r = new WorkloadStatusReconciler(proxies, wls, recordingWriter(api.client.resource(WORKLOADS), calls));
     await r.reconcile('ns/w');
     assert.deepEqual(calls, ['patch']);
     await eventually(() => countsOf(wls.get('ns', 'w'))?.total === 1, 'status cached');
