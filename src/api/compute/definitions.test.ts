@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { missingDescriptions } from '../testing/missing-descriptions.js';
 import { compileDefinition } from '../../registry/compiled-definition.js';
 import type { ResourceDefinition } from '../definition.js';
 import { resourceQuotaDefinition } from '../core/resource-quota.js';
@@ -13,16 +14,6 @@ import { computeWorkloadDefinition } from './workload.js';
 
 const defs: ResourceDefinition[] = [computeWorkloadDefinition, networkDefinition, projectDefinition, schedulingWorkloadDefinition, resourceQuotaDefinition];
 
-function missingDescriptions(schema: unknown, path: string, out: string[]): string[] {
-  if (typeof schema !== 'object' || schema === null) return out;
-  const s = schema as Record<string, unknown>;
-  for (const [k, v] of Object.entries((s.properties as Record<string, unknown>) ?? {})) {
-    if (!(v as Record<string, unknown>).description) out.push(`${path}.${k}`);
-    missingDescriptions(v, `${path}.${k}`, out);
-  }
-  if (s.items) missingDescriptions(s.items, `${path}[]`, out);
-  return out;
-}
 
 describe('compute, scheduling and quota definitions', () => {
   it('compile and describe every property', () => {

@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { missingDescriptions } from '../testing/missing-descriptions.js';
 import { SchemaValidator } from '../schema-validator.js';
 import { ObjectMetaSchema } from '../schemas/index.js';
 import { widgetDefinition } from '../testing-kinds/widget.js';
@@ -12,16 +13,6 @@ const full = (schema: unknown) => {
   return { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: ObjectMetaSchema, ...s.properties } };
 };
 
-function missingDescriptions(schema: unknown, path: string, out: string[]): string[] {
-  if (typeof schema !== 'object' || schema === null) return out;
-  const s = schema as Record<string, unknown>;
-  for (const [k, v] of Object.entries((s.properties as Record<string, unknown>) ?? {})) {
-    if (!(v as Record<string, unknown>).description) out.push(`${path}.${k}`);
-    missingDescriptions(v, `${path}.${k}`, out);
-  }
-  if (s.items) missingDescriptions(s.items, `${path}[]`, out);
-  return out;
-}
 
 describe('core definitions', () => {
   it('have unique plurals and short names', () => {

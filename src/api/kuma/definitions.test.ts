@@ -3,20 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { missingDescriptions } from '../testing/missing-descriptions.js';
 import { compileDefinition } from '../../registry/compiled-definition.js';
 import { tableRow } from '../../apiserver/table.js';
 import { kumaDefinitions, meshDefinition } from './index.js';
 
-function missingDescriptions(schema: unknown, path: string, out: string[]): string[] {
-  if (typeof schema !== 'object' || schema === null) return out;
-  const s = schema as Record<string, unknown>;
-  for (const [k, v] of Object.entries((s.properties as Record<string, unknown>) ?? {})) {
-    if (!(v as Record<string, unknown>).description) out.push(`${path}.${k}`);
-    missingDescriptions(v, `${path}.${k}`, out);
-  }
-  if (s.items) missingDescriptions(s.items, `${path}[]`, out);
-  return out;
-}
 
 describe('kuma definitions', () => {
   it('come in discovery order, all kuma.io/v1alpha1', () => {
