@@ -6,9 +6,10 @@ import { silentLogger } from '../../client/logger.js';
 import { SharedInformers } from '../../client/shared-informers.js';
 import { eventually, type TestApi } from '../../client/testing.js';
 import { startMeshControllers } from './index.js';
-import { DATAPLANES, NAMESPACES, PODS, WORKLOADS, dataplaneInformer } from './resources.js';
+import { DATAPLANES, NAMESPACES, PODS, WORKLOADS } from './resources.js';
 import { createDataplane, createNamespace, dataplane, pod, recordingWriter, setPodStatus, startMeshTestApi } from './test-support.js';
-import { multipleMeshesEventMessage, WorkloadReconciler } from './workload-controller.js';
+import { multipleMeshesEventMessage, workloadHandler, WorkloadReconciler } from './workload-controller.js';
+import { WorkloadMeshes } from './workload-meshes.js';
 
 const config = { workloadLabels: [], disallowMultipleMeshesPerNamespace: false, systemNamespace: 'kuma-system' };
 const total = (w: KObject | undefined) => (w?.status as { dataplaneProxies?: { total?: number } } | undefined)?.dataplaneProxies?.total;
@@ -78,11 +79,12 @@ describe('workload reconciler', () => {
   let api: TestApi;
   const ac = new AbortController();
   let informers: SharedInformers;
+  const meshes = new WorkloadMeshes();
   before(async () => {
     api = await startMeshTestApi();
     await createNamespace(api.client, 'ns');
     informers = new SharedInformers(api.client, { log: silentLogger });
-    dataplaneInformer(informers);
+    informers.informerFor(DATAPLANES).addHandler(meshes.dataplaneHandler);
     informers.informerFor(WORKLOADS);
     informers.informerFor(NAMESPACES);
     informers.start(ac.signal);
@@ -97,7 +99,7 @@ describe('workload reconciler', () => {
   const reconciler = (calls: string[], events: string[] = []) =>
     new WorkloadReconciler(
       { config, recorder: { event: (_o: unknown, type: string, reason: string, msg: string) => events.push(`${type} ${reason}: ${msg}`) } as unknown as EventRecorder },
-      dataplaneInformer(informers),
+      meshes,
       informers.informerFor(WORKLOADS),
       informers.informerFor(NAMESPACES),
       recordingWriter(api.client.resource(WORKLOADS), calls),
@@ -137,5 +139,39 @@ describe('workload reconciler', () => {
     await cached('wl', 'foreign');
     await reconciler(calls).reconcile('ns/foreign');
     assert.deepEqual(calls, []);
+  });
+});
+
+describe('workload generation scaling', () => {
+  const wlObj = (labels: Record<string, string>, status?: unknown): KObject => ({
+    apiVersion: 'kuma.io/v1alpha1',
+    kind: 'Workload',
+    metadata: { name: 'big', namespace: 'ns', labels },
+    ...(status ? { status } : {}),
+  });
+
+  it('queues a huge Workload a constant number of times while 2,000 proxies join, count and leave', async () => {
+    const queued: string[] = [];
+    const meshes = new WorkloadMeshes({ onChange: (k) => queued.push(k) });
+    const onWorkload = workloadHandler((k) => queued.push(k));
+    const dps = Array.from({ length: 2000 }, (_, i) => dataplane('ns', `dp-${i}`, 'big'));
+    for (const dp of dps) meshes.dataplaneHandler.onAdd!(dp);
+    assert.deepEqual(queued, ['ns/big'], 'only the first proxy changes the set of meshes');
+    assert.deepEqual([...meshes.meshes('ns/big')], [['default', 2000]]);
+
+    // The generated Workload arrives, then the status controller writes 2,000 counts to it.
+    const labels = { 'kuma.io/mesh': 'default', 'kuma.io/managed-by': 'k8s-controller' };
+    onWorkload.onAdd!(wlObj(labels));
+    for (let i = 1; i <= 2000; i++) onWorkload.onUpdate!(wlObj(labels, { dataplaneProxies: { total: i - 1 } }), wlObj(labels, { dataplaneProxies: { total: i } }));
+    assert.equal(queued.length, 2, 'status writes queue nothing');
+    onWorkload.onUpdate!(wlObj(labels), wlObj({ ...labels, 'kuma.io/mesh': 'x' }));
+    assert.equal(queued.length, 3, 'a label change queues the key');
+
+    // Health and address changes move nothing; the last proxy leaving empties the set.
+    meshes.dataplaneHandler.onUpdate!(dps[0], dataplane('ns', 'dp-0', 'big', { inbounds: [{ state: 'NotReady' }] }));
+    for (const dp of dps) meshes.dataplaneHandler.onDelete!(dp);
+    assert.deepEqual(queued.slice(3), ['ns/big'], 'only the last delete empties the set');
+    assert.equal(meshes.meshes('ns/big').size, 0);
+    assert.equal(meshes.size, 0);
   });
 });

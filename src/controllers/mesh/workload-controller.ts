@@ -3,19 +3,23 @@
 // `kuma.io/workload` label make one Workload in their mesh. Created on the
 // first reference, deleted (when the control plane made it) after the last;
 // references in several meshes leave any existing Workload alone and say so
-// with a Warning event on the Namespace. The informer index BY_WORKLOAD makes
-// each reconcile read only that workload's Dataplanes.
+// with a Warning event on the Namespace. WorkloadMeshes keeps each key's
+// meshes from Dataplane events, and only a change to that set, or to the
+// Workload's existence or labels, queues the key: the status controller's
+// writes and the n-th proxy joining a mesh cost nothing here, so a burst of n
+// proxies in one Workload is O(n), not O(n²).
 
 import { isConflict, isNotFound, type ApiError } from '../../api/errors.js';
-import { MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL, MESH_LABEL, meshOf } from '../../api/kuma/labels.js';
+import { MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL, MESH_LABEL } from '../../api/kuma/labels.js';
 import type { KObject } from '../../api/object.js';
 import { controllerFor, type Controller } from '../../client/controller.js';
-import type { Informer } from '../../client/informer.js';
-import { splitKey } from '../../client/object-key.js';
+import type { Informer, InformerHandler } from '../../client/informer.js';
+import { objectKey, splitKey } from '../../client/object-key.js';
 import { SharedInformers } from '../../client/shared-informers.js';
 import type { Client, ResourceClient } from '../../client/types.js';
 import type { MeshControllerOptions } from './options.js';
-import { BY_WORKLOAD, NAMESPACES, WORKLOADS, dataplaneInformer, workloadKeyOf } from './resources.js';
+import { DATAPLANES, NAMESPACES, WORKLOADS } from './resources.js';
+import { WorkloadMeshes } from './workload-meshes.js';
 
 export const MULTIPLE_MESHES_REASON = 'MultipleMeshesDetected';
 
@@ -25,30 +29,46 @@ export function multipleMeshesEventMessage(namespace: string, meshes: number, wo
 
 export function workloadController(client: Client, opts: MeshControllerOptions): Controller {
   const informers = opts.informers ?? new SharedInformers(client, { log: opts.log });
-  const dataplanes = dataplaneInformer(informers);
-  const r = new WorkloadReconciler(opts, dataplanes, informers.informerFor(WORKLOADS), informers.informerFor(NAMESPACES), client.resource(WORKLOADS));
-  const c = controllerFor(client, { name: 'workload-controller', informers, workers: opts.workers, log: opts.log }).for(WORKLOADS).complete(r);
-  // Health and address changes cannot change which Workloads exist: only adds, deletes and moves between workloads or meshes count.
-  const enqueue = (dp: KObject) => {
-    const k = workloadKeyOf(dp);
-    if (k) c.enqueue(k);
-  };
-  c.watchWith(dataplanes, {
-    onAdd: enqueue,
-    onDelete: enqueue,
-    onUpdate: (old, dp) => {
-      if (workloadKeyOf(old) === workloadKeyOf(dp) && meshOf(old) === meshOf(dp)) return;
-      enqueue(old);
-      enqueue(dp);
-    },
-  });
+  const workloads = informers.informerFor(WORKLOADS);
+  const meshes = new WorkloadMeshes({ onChange: (key) => c.enqueue(key) });
+  const r = new WorkloadReconciler(opts, meshes, workloads, informers.informerFor(NAMESPACES), client.resource(WORKLOADS));
+  // No for(WORKLOADS): that would queue the key on every status write.
+  const c = controllerFor(client, { name: 'workload-controller', informers, workers: opts.workers, log: opts.log }).complete(r);
+  // Registered after `c` exists: handlers of a synced informer replay its objects at once.
+  // watchWith also makes the workers wait for both informers' first list.
+  c.watchWith(informers.informerFor(DATAPLANES), meshes.dataplaneHandler);
+  c.watchWith(workloads, workloadHandler((key) => c.enqueue(key)));
   return c;
+}
+
+/** Workload events that can change what generation does: creation, deletion, and label changes (not status writes). */
+export function workloadHandler(enqueue: (key: string) => void): InformerHandler {
+  const queue = (w: KObject) => enqueue(objectKey(w));
+  return {
+    onAdd: queue,
+    onDelete: queue,
+    onUpdate: (old, w) => {
+      if (!sameLabels(old.metadata.labels, w.metadata.labels)) queue(w);
+    },
+  };
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => a![k] === b?.[k]);
+}
+
+/** What a reconcile reads about a Workload key's Dataplanes. */
+export interface WorkloadMeshSource {
+  /** Mesh → number of Dataplanes referencing the key. */
+  meshes(workloadKey: string): ReadonlyMap<string, number>;
 }
 
 export class WorkloadReconciler {
   constructor(
     private readonly opts: MeshControllerOptions,
-    private readonly dataplanes: Informer,
+    private readonly refs: WorkloadMeshSource,
     private readonly workloads: Informer,
     private readonly namespaces: Informer,
     private readonly writer: ResourceClient,
@@ -57,18 +77,17 @@ export class WorkloadReconciler {
   async reconcile(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
     const ns = namespace!;
-    const refs = this.dataplanes.byIndex(BY_WORKLOAD, key);
-    const meshes = new Set(refs.map(meshOf));
+    const meshes = this.refs.meshes(key);
     const existing = this.workloads.get(ns, name);
     if (meshes.size > 1) {
       this.warnMultipleMeshes(ns, name, meshes.size);
       return;
     }
-    if (refs.length === 0) {
+    if (meshes.size === 0) {
       if (existing?.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_CONTROLLER) await this.remove(existing);
       return;
     }
-    const labels = { [MESH_LABEL]: [...meshes][0], [MANAGED_BY_LABEL]: MANAGED_BY_CONTROLLER };
+    const labels = { [MESH_LABEL]: meshes.keys().next().value!, [MANAGED_BY_LABEL]: MANAGED_BY_CONTROLLER };
     if (!existing) return this.create(ns, name, labels);
     const have = existing.metadata.labels ?? {};
     if (have[MESH_LABEL] === labels[MESH_LABEL] && have[MANAGED_BY_LABEL] === labels[MANAGED_BY_LABEL]) return;
