@@ -23,12 +23,22 @@ export class ApiMetrics {
     labelNames: ['group', 'resource'] as const,
     registers: [this.registry],
   });
+  /** Object counts per resource, read at scrape time (set by `countObjects`). */
+  private objectCounts?: () => Iterable<[string, number]>;
   readonly objects = new Gauge({
     name: 'apiserver_storage_objects',
     help: 'Number of stored objects, by resource.',
+    collect: () => {
+      if (!this.objectCounts) return;
+      for (const [resource, n] of this.objectCounts()) this.objects.set({ resource }, n);
+    },
     labelNames: ['resource'] as const,
     registers: [this.registry],
   });
+
+  countObjects(fn: () => Iterable<[string, number]>): void {
+    this.objectCounts = fn;
+  }
 
   constructor(collectProcess = true) {
     if (collectProcess) collectDefaultMetrics({ register: this.registry });

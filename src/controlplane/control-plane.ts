@@ -111,6 +111,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registerDataplaneTokenHandler(custom, tokens.signer);
   registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
   const metrics = new ApiMetrics();
+  metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
   let ready = false;
   let address = `${host}:${port}`;

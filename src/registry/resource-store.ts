@@ -355,14 +355,6 @@ export class ResourceStore {
     });
     return { cancel: () => h.cancel(), revision: () => h.revision() };
   }
-
-  /** Raw helper for the in-process machinery: all objects (cache, consistent). */
-  async listAll(ns?: string, filter?: ObjectFilter): Promise<KObject[]> {
-    await this.deps.cache.sync();
-    const out: KObject[] = [];
-    for (const c of this.deps.cache.list(listPrefix(this.cd.def, ns))) if (!filter || filter(c.obj)) out.push(c.obj);
-    return out;
-  }
 }
 
 function deliver(ev: CacheEvent, filter: ObjectFilter | undefined, sink: WatchSink): void {

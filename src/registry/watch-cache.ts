@@ -241,10 +241,6 @@ export class WatchCache {
       },
     };
   }
-
-  get oldestRevision(): number {
-    return this.startRevision;
-  }
 }
 
 function dispatch(w: CacheWatcher, events: CacheEvent[]): void {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../api/definition.js';
 import { badRequest, invalid, type FieldError } from '../api/errors.js';
-import { deepEqual, isPlainObject, nowIso, type KObject } from '../api/object.js';
+import { deepEqual, isPlainObject, jsonEqual, nowIso, type KObject } from '../api/object.js';
 import { pruneUnknown } from '../api/schema-validator.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/index.js';
 import type { CompiledDefinition } from './compiled-definition.js';
@@ -109,5 +109,5 @@ export function specChanged(a: KObject, b: KObject): boolean {
 /** True when two versions differ in anything a client could see (managedFields times aside). */
 export function meaningfullyDifferent(a: KObject, b: KObject): boolean {
   const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
-  return !deepEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+  return !jsonEqual(strip(a), strip(b));
 }
