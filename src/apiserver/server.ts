@@ -8,6 +8,7 @@ import type { UserInfo } from '../api/definition.js';
 import { ApiError, notFound, unauthorized } from '../api/errors.js';
 import type { Registry } from '../registry/registry.js';
 import type { Authenticator } from '../security/index.js';
+import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from '../authz/index.js';
 import { readBody } from './body.js';
 import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
@@ -35,8 +36,8 @@ export interface ApiServerDeps {
   /** Readiness: false until controllers and caches are started. */
   ready: () => boolean;
   serverAddress: () => string;
-  /** Optional: checks beyond authentication (namespace lifecycle etc. live in admission). */
-  authorize?: (user: UserInfo, info: ResourceRequest) => void;
+  /** Decides whether an authenticated user may make the request (default: everyone may do everything). */
+  authorizer?: Authorizer;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -70,6 +71,9 @@ export class ApiServer {
       if (!PUBLIC_PATHS.has(url.pathname)) {
         user = await this.deps.authenticator.authenticate(req.headers.authorization);
         if (!user) throw unauthorized();
+        const attrs = requestAttributes(user, info, req.method ?? 'GET');
+        const verdict = (this.deps.authorizer ?? alwaysAllow).authorize(attrs);
+        if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
       }
       if (info.kind === 'nonResource') await this.serveNonResource(req, res, url);
       else await this.serveResource(req, res, info, url.searchParams, user!);
@@ -96,7 +100,6 @@ export class ApiServer {
     if (store.def.namespaced && info.namespace === undefined && (info.verb === 'create' || info.verb === 'deletecollection') && !store.def.virtual) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
-    this.deps.authorize?.(user, info);
     let bodyPromise: Promise<Buffer> | undefined;
     const ctx: HandlerContext = { req, res, info, query, store, user, body: () => (bodyPromise ??= readBody(req)) };
     if (info.verb === 'watch') {
