@@ -21,6 +21,8 @@ export interface ControllerSet {
   registry: Registry;
   opts: ServeOptions;
   logger: Logger;
+  /** This replica's name, the start of its leader-election identity (default: the host name). */
+  replicaName?: string;
   /** Mesh controllers run only when kuma.io is served. */
   mesh?: MeshConfig;
 }
@@ -50,7 +52,7 @@ export function startControllers(set: ControllerSet, signal: AbortSignal): Promi
   if (set.opts.storage !== 'etcd') return runControllers(set, signal);
   const elector = new LeaderElector(new InProcessClient(set.registry, { fieldManager: 'workplane-leader-election', log: set.logger }), {
     name: 'workplane-controller-manager',
-    identity: `${hostname()}_${randomUUID()}`,
+    identity: `${set.replicaName ?? hostname()}_${randomUUID()}`,
     log: set.logger,
   });
   return elector.run(signal, {
