@@ -3,6 +3,7 @@
 // may share it) they run under a Lease-based leader election; with sqlite or
 // memory storage there is one replica by construction and they start at once.
 
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -58,6 +59,8 @@ export function startControllers(set: ControllerSet, signal: AbortSignal): Promi
   return elector.run(signal, {
     onStartedLeading: (leaderSignal) => {
       set.logger.info('became leader: starting controllers and scheduler');
+      // Every controller and informer listens on it, as on the server's own signal.
+      setMaxListeners(0, leaderSignal);
       return runControllers(set, leaderSignal);
     },
     onStoppedLeading: () => set.logger.warn('lost leadership: controllers and scheduler stopped'),

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
 
 export interface EtcdServer {
   endpoints: string[];
@@ -16,6 +17,8 @@ export interface EtcdServer {
 
 export interface EtcdCluster extends EtcdServer {
   members: EtcdMember[];
+  /** The member the running members agree is the raft leader. */
+  leader(): Promise<EtcdMember>;
 }
 
 export interface EtcdMember {
@@ -24,6 +27,8 @@ export interface EtcdMember {
   endpoint: string;
   /** SIGKILL: the member is gone without a goodbye, as in a crash. */
   kill(): Promise<void>;
+  /** Starts a killed member again on its data dir; resolves once it is healthy. */
+  restart(): Promise<void>;
   readonly running: boolean;
 }
 
@@ -80,12 +85,73 @@ async function startOnce(size: number, opts: EtcdOptions): Promise<EtcdCluster> 
     await stop();
     throw new Error(`${String(err)}; etcd stderr:\n${logs}`);
   }
-  return { endpoints: members.map((m) => m.endpoint), members, stop };
+  return { endpoints: members.map((m) => m.endpoint), members, stop, leader: () => findLeader(members) };
 }
 
-interface SpawnedMember extends EtcdMember {
-  child: ChildProcess;
-  stderr(): string;
+async function findLeader(members: EtcdMember[]): Promise<EtcdMember> {
+  const ids = new Map<string, EtcdMember>();
+  let leaderId = '';
+  for (const m of members.filter((x) => x.running)) {
+    const client = new Etcd3({ hosts: [m.endpoint] });
+    try {
+      const status = await client.maintenance.status();
+      ids.set(String(status.header.member_id), m);
+      leaderId = String(status.leader);
+    } finally {
+      client.close();
+    }
+  }
+  const leader = ids.get(leaderId);
+  if (!leader) throw new Error(`no running member is the leader (${leaderId})`);
+  return leader;
+}
+
+/** One etcd process; restarting it reuses its data dir, so it rejoins as the same member. */
+class SpawnedMember implements EtcdMember {
+  readonly name: string;
+  readonly endpoint: string;
+  child!: ChildProcess;
+  private log = '';
+  private exited!: Promise<void>;
+  private readonly killOnExit = () => this.child.kill('SIGKILL');
+
+  constructor(
+    p: MemberPorts,
+    private readonly args: string[],
+  ) {
+    this.name = p.name;
+    this.endpoint = p.client;
+    this.spawn();
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  stderr(): string {
+    return this.log;
+  }
+
+  async kill(): Promise<void> {
+    process.off('exit', this.killOnExit);
+    if (this.running) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async restart(): Promise<void> {
+    await this.kill();
+    this.spawn();
+    await waitHealthy(this);
+  }
+
+  private spawn(): void {
+    const child = spawn(ETCD_BIN, this.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.log = (this.log + s).slice(-4000)));
+    this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // If the test process ends without calling stop(), do not leave etcd behind.
+    process.once('exit', this.killOnExit);
+  }
 }
 
 function spawnMember(p: MemberPorts, dir: string, initialCluster: string, opts: EtcdOptions): SpawnedMember {
@@ -103,28 +169,7 @@ function spawnMember(p: MemberPorts, dir: string, initialCluster: string, opts: 
     '--log-level=error',
   ];
   if (opts.maxRequestBytes !== undefined) args.push(`--max-request-bytes=${opts.maxRequestBytes}`);
-  const child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // If the test process ends without calling stop(), do not leave etcd behind.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  return {
-    name: p.name,
-    endpoint: p.client,
-    child,
-    stderr: () => stderr,
-    get running() {
-      return alive();
-    },
-    async kill() {
-      process.off('exit', killOnExit);
-      if (alive()) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return new SpawnedMember(p, args);
 }
 
 async function waitHealthy(m: SpawnedMember): Promise<void> {
