@@ -59,7 +59,8 @@ export async function loadClusterCredentials(store: Store, dataDir: string, host
   const res = await loadOrCreateSharedSecrets(store, { keyring, dataDir });
   const { secrets } = res;
   if (res.created) log.info({ imported: res.imported }, 'created the shared cluster secrets (CA, token signing key, admin token)');
-  if (res.imported.length) log.info(`imported from ${dataDir}: ${res.imported.join(', ')}; pki/ca.key and pki/sa.key there are no longer read and may be deleted once no rollback is planned`);
+  const importedKeys = [res.imported.includes('ca') && 'pki/ca.key', res.imported.includes('signingKey') && 'pki/sa.key'].filter(Boolean);
+  if (importedKeys.length) log.info(`imported ${dataDir}'s ${importedKeys.join(' and ')} into the shared store; the files are no longer read and may be deleted once no rollback is planned`);
   if (res.resealed) log.info({ keyId: keyring?.primary.id }, 're-encrypted the shared cluster secrets with the first key of --secrets-key-file');
   for (const note of await syncDataDirWithSharedSecrets(dataDir, secrets)) log.warn(note);
   const expires = caExpiry(secrets.ca);

@@ -1,10 +1,12 @@
 // Two `workplane serve` replicas on one 3-member etcd cluster, as an operator
-// would run them: one key file, nothing else shared. Tokens and kubeconfigs
-// from one replica work on the other (one CA, one signing key, one admin
-// token, created once although both replicas start together); each replica's
-// in-process node has its own name; losing an etcd member goes unnoticed; and
-// when the leading replica is killed -9, the other serves on, takes the lease
-// and reconciles what is created afterwards.
+// would run them: one key file, nothing else shared. The first replica's data
+// dir served on sqlite before, and the kubeconfig it handed out then keeps
+// working on both replicas (its CA and admin token are imported once).
+// Tokens and kubeconfigs from one replica work on the other (one CA, one
+// signing key, one admin token); each replica's in-process node has its own
+// name; losing etcd's leader goes unnoticed; and when the leading replica is
+// killed -9, the other serves on, takes the lease and reconciles what is
+// created afterwards.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,9 +50,11 @@ describe('two workplane replicas on a 3-member etcd cluster', () => {
   let a: ServerProcess;
   let b: ServerProcess;
   let kb: Kubectl;
+  /** The kubeconfig the first replica's data dir handed out while it served on sqlite. */
+  let legacyKubeconfig: string;
 
-  const replica = () =>
-    new ServerProcess({ storage: 'etcd', etcdEndpoints: etcd.endpoints, etcdPrefix: '/replicas', secretsKeyFile, extraArgs: ['--agent-nodes', '1'] });
+  const replica = (dataDir?: string) =>
+    new ServerProcess({ storage: 'etcd', dataDir, etcdEndpoints: etcd.endpoints, etcdPrefix: '/replicas', secretsKeyFile, extraArgs: ['--agent-nodes', '1'] });
   const nodeOf = (s: ServerProcess) => `${defaultReplicaName(s.dataDir)}-node-0`;
   const kubectlFor = (s: ServerProcess) => {
     const k = new Kubectl(s);
@@ -65,11 +69,19 @@ describe('two workplane replicas on a 3-member etcd cluster', () => {
   };
 
   before(async () => {
+    const legacyDir = mkdtempSync(join(dir, 'legacy-'));
+    const legacy = new ServerProcess({ dataDir: legacyDir, extraArgs: ['--agent-nodes', '0'] });
+    try {
+      await legacy.start();
+      legacyKubeconfig = join(dir, 'legacy-kubeconfig');
+      writeFileSync(legacyKubeconfig, readFileSync(legacy.kubeconfig, 'utf8'), { mode: 0o600 });
+    } finally {
+      await legacy.stop();
+    }
     etcd = await startEtcdCluster(3);
-    // Started together: both find the secrets record absent, one creation wins.
-    const pair = [replica(), replica()];
+    const pair = [replica(legacyDir), replica()];
     replicas.push(...pair);
-    await Promise.all(pair.map((s) => s.start()));
+    for (const s of pair) await s.start();
     const k0 = kubectlFor(pair[0]);
     const holder = await eventually(async () => {
       const h = (await k0.ok(LEASE)).trim();
@@ -90,8 +102,16 @@ describe('two workplane replicas on a 3-member etcd cluster', () => {
 
   it('shares one CA and admin token, written once to both data dirs', () => {
     assert.equal(a.caPem, b.caPem);
+    assert.notEqual(a.dataDir, b.dataDir);
     assert.equal(a.adminToken, b.adminToken);
     assert.equal(readFileSync(b.kubeconfig, 'utf8').replace(b.url, a.url), readFileSync(a.kubeconfig, 'utf8'));
+  });
+
+  it('keeps the kubeconfig a data dir handed out before it joined etcd working on both replicas', async () => {
+    for (const r of replicas) {
+      const k = kubectlVia(legacyKubeconfig, r, `legacy-to-${r.port}`);
+      assert.match(await k.ok(['get', 'namespaces', '-o', 'name']), /namespace\/kube-system/);
+    }
   });
 
   it("takes A's kubeconfig and ServiceAccount tokens on B", async () => {
