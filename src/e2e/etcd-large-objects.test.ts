@@ -27,11 +27,12 @@ describe('workplane serve on etcd with large ranges', () => {
     // binaryData (base64) too, as the README advises.
     etcd = await startEtcd({ maxRequestBytes: 2 * MiB });
     // No --etcd-prefix: keys go straight under /registry/ in this etcd.
+    // --dp-port 0: the restart reuses the API port, which would otherwise put the DP server on the fixed 5678.
     server = await new ServerProcess({
       storage: 'etcd',
       etcdEndpoints: etcd.endpoints,
       secretsKeyFile: writeSecretsKeyFile(join(dir, 'secrets.key')),
-      extraArgs: ['--agent-nodes', '0', '--runtime-config', 'example.workplane.dev/v1=true'],
+      extraArgs: ['--agent-nodes', '0', '--dp-port', '0', '--runtime-config', 'example.workplane.dev/v1=true'],
     }).start();
     k = new Kubectl(server);
   });

@@ -53,8 +53,9 @@ describe('two workplane replicas on a 3-member etcd cluster', () => {
   /** The kubeconfig the first replica's data dir handed out while it served on sqlite. */
   let legacyKubeconfig: string;
 
+  // --dp-port 0: restarts reuse the API port, which would otherwise put the DP server on the fixed 5678.
   const replica = (dataDir?: string) =>
-    new ServerProcess({ storage: 'etcd', dataDir, etcdEndpoints: etcd.endpoints, etcdPrefix: '/replicas', secretsKeyFile, extraArgs: ['--agent-nodes', '1'] });
+    new ServerProcess({ storage: 'etcd', dataDir, etcdEndpoints: etcd.endpoints, etcdPrefix: '/replicas', secretsKeyFile, extraArgs: ['--agent-nodes', '1', '--dp-port', '0'] });
   const nodeOf = (s: ServerProcess) => `${defaultReplicaName(s.dataDir)}-node-0`;
   const kubectlFor = (s: ServerProcess) => {
     const k = new Kubectl(s);
