@@ -78,8 +78,8 @@ export class EtcdStore implements Store {
       const after = Buffer.concat([this.codec.encode(opts.startAfter), Buffer.from([0])]);
       if (Buffer.compare(after, start) > 0) start = after;
     }
-    const kv = this.kv;
-    const res = await readPaged((req) => kv.range(req), start, end, opts.limit ?? 0, this.pageSize);
+    const kvClient = this.kv;
+    const res = await readPaged((req) => kvClient.range(req), start, end, opts.limit ?? 0, this.pageSize);
     return { items: res.kvs.map((kv) => this.codec.toKv(kv)), revision: res.revision, more: res.more };
   }
 
