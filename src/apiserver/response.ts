@@ -1,7 +1,8 @@
 // Writing responses: JSON bodies, Status objects for errors, content types.
 
 import type { ServerResponse } from 'node:http';
-import { ApiError, internalError } from '../api/errors.js';
+import { ApiError, internalError, tooLarge } from '../api/errors.js';
+import { isValueTooLarge } from '../storage/types.js';
 
 export const JSON_TYPE = 'application/json';
 export const TABLE_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -15,6 +16,8 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
 
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
+  // The client's object, not the server, is at fault: 413 as for an oversized body.
+  if (isValueTooLarge(e)) return tooLarge(`Request entity too large: ${e.message}`);
   return internalError((e as Error)?.message ?? String(e));
 }
 

@@ -3,6 +3,8 @@
 
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../controlplane/control-plane.js';
+import { secretsOptionsError } from '../controlplane/cluster-credentials.js';
+import { replicaNameError } from '../controlplane/replica-name.js';
 import { DEFAULT_FEATURE_GATES, loadConfigFile, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
 
 const help = `workplane serve: run the control plane
@@ -13,6 +15,11 @@ Flags:
   --storage KIND             sqlite (default) | memory | etcd
   --etcd-endpoints URLS      comma-separated etcd endpoints (with --storage etcd)
   --etcd-prefix PREFIX       key prefix inside etcd (default none)
+  --secrets-key-file FILE    keep the CA, token signing key and admin token in storage, AES-GCM
+                             encrypted with this key (base64, 32 bytes; the same file on every replica)
+  --allow-unencrypted-secrets  keep them in storage unencrypted (etcd without --secrets-key-file)
+  --replica-name NAME        this replica's name: in-process node names NAME-node-<i>, leader identity
+                             (default with etcd: HOSTNAME-<digest of the data dir>; otherwise nodes are node-<i>)
   --config FILE              YAML configuration (keys as in the specs)
   --runtime-config LIST      GROUP/VERSION=true|false,... to switch API groups on or off
   --feature-gates LIST       NAME=true|false,... (GenericWorkload, GangScheduling)
@@ -33,6 +40,9 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       storage: { type: 'string', default: 'sqlite' },
       'etcd-endpoints': { type: 'string' },
       'etcd-prefix': { type: 'string' },
+      'secrets-key-file': { type: 'string' },
+      'allow-unencrypted-secrets': { type: 'boolean' },
+      'replica-name': { type: 'string' },
       config: { type: 'string' },
       'runtime-config': { type: 'string', multiple: true },
       'feature-gates': { type: 'string', multiple: true },
@@ -52,6 +62,12 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   if (storage !== 'sqlite' && storage !== 'memory' && storage !== 'etcd') throw new Error(`--storage must be sqlite, memory or etcd, not "${storage}"`);
   const endpoints = (values['etcd-endpoints'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (storage === 'etcd' && endpoints.length === 0) throw new Error('--storage etcd needs --etcd-endpoints');
+  const secrets: Pick<ServeOptions, 'storage' | 'secretsKeyFile' | 'allowUnencryptedSecrets'> = { storage, secretsKeyFile: values['secrets-key-file'], allowUnencryptedSecrets: values['allow-unencrypted-secrets'] };
+  const secretsProblem = secretsOptionsError(secrets);
+  if (secretsProblem) throw new Error(secretsProblem);
+  const replicaName = values['replica-name'];
+  const badName = replicaName === undefined ? undefined : replicaNameError(replicaName);
+  if (badName) throw new Error(`--replica-name "${replicaName}": ${badName}`);
   const agentNodes = Number(values['agent-nodes']);
   if (!Number.isInteger(agentNodes) || agentNodes < 0) throw new Error('--agent-nodes must be a non-negative integer');
   const interval = Number(values['compaction-interval']);
@@ -62,6 +78,9 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     storage,
     etcdEndpoints: endpoints,
     etcdPrefix: values['etcd-prefix'],
+    secretsKeyFile: secrets.secretsKeyFile,
+    allowUnencryptedSecrets: secrets.allowUnencryptedSecrets,
+    replicaName,
     config: loadConfigFile(values.config),
     runtimeConfig: parseBoolMap('runtime-config', (values['runtime-config'] ?? []).join(',')),
     featureGates: { ...DEFAULT_FEATURE_GATES, ...parseBoolMap('feature-gates', (values['feature-gates'] ?? []).join(',')) },

@@ -21,10 +21,12 @@ import { ApiServer } from '../apiserver/server.js';
 import { AdmissionChain } from '../registry/admission.js';
 import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
-import { createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
+import { createServerAuthenticator, writeKubeconfig } from '../security/index.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
+import { loadClusterCredentials } from './cluster-credentials.js';
+import { inProcessNodePrefix, resolveReplicaName } from './replica-name.js';
 import { namespaceLifecycle, serviceAccountAdmission, SYSTEM_NAMESPACES } from './core-admission.js';
 import { registerCoreHandlers } from './core-handlers.js';
 import { registerEvictionHandler } from './eviction.js';
@@ -100,9 +102,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   if (meshOn) for (const p of meshAdmissionPlugins(registry, meshConfig)) admission.register(p);
 
   const { host, port } = splitHostPort(opts.listen);
-  const pki = await loadOrCreatePki(dataDir, { hosts: [host] });
-  const adminToken = await loadOrCreateAdminToken(dataDir);
-  const tokens = await TokenIssuer.loadOrCreate(dataDir, {});
+  const { pki, adminToken, tokens } = await loadClusterCredentials(store, dataDir, [host], opts, logger);
+  const replicaName = resolveReplicaName(opts, dataDir);
   const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens });
   const custom = new CustomHandlers();
   registerCoreHandlers(custom, registry, tokens);
@@ -153,7 +154,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   setMaxListeners(0, abort.signal);
   const full = !opts.apiOnly;
   const agent = full && opts.agentNodes > 0
-    ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
+    ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, namePrefix: inProcessNodePrefix(replicaName), runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
     : undefined;
   let identity: ReturnType<typeof startIdentityControllers> | undefined;
   if (meshOn) {
@@ -162,7 +163,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     // Identity issuance serves the proxies connected to this replica, so it runs on every replica.
     if (full) identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
-  const controllersDone = full ? startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined }, abort.signal) : undefined;
+  const controllersDone = full ? startControllers({ registry, opts, logger, replicaName, mesh: meshOn ? meshConfig : undefined }, abort.signal) : undefined;
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;

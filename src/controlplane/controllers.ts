@@ -3,6 +3,7 @@
 // may share it) they run under a Lease-based leader election; with sqlite or
 // memory storage there is one replica by construction and they start at once.
 
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -21,6 +22,8 @@ export interface ControllerSet {
   registry: Registry;
   opts: ServeOptions;
   logger: Logger;
+  /** This replica's name, the start of its leader-election identity (default: the host name). */
+  replicaName?: string;
   /** Mesh controllers run only when kuma.io is served. */
   mesh?: MeshConfig;
 }
@@ -50,12 +53,14 @@ export function startControllers(set: ControllerSet, signal: AbortSignal): Promi
   if (set.opts.storage !== 'etcd') return runControllers(set, signal);
   const elector = new LeaderElector(new InProcessClient(set.registry, { fieldManager: 'workplane-leader-election', log: set.logger }), {
     name: 'workplane-controller-manager',
-    identity: `${hostname()}_${randomUUID()}`,
+    identity: `${set.replicaName ?? hostname()}_${randomUUID()}`,
     log: set.logger,
   });
   return elector.run(signal, {
     onStartedLeading: (leaderSignal) => {
       set.logger.info('became leader: starting controllers and scheduler');
+      // Every controller and informer listens on it, as on the server's own signal.
+      setMaxListeners(0, leaderSignal);
       return runControllers(set, leaderSignal);
     },
     onStoppedLeading: () => set.logger.warn('lost leadership: controllers and scheduler stopped'),

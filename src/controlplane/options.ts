@@ -12,6 +12,12 @@ export interface ServeOptions {
   storage: StoreKind;
   etcdEndpoints: string[];
   etcdPrefix?: string;
+  /** Seals the cluster secrets kept in storage (one base64 32-byte key per line; the first seals). */
+  secretsKeyFile?: string;
+  /** Keep the cluster secrets in storage without encryption (no --secrets-key-file). */
+  allowUnencryptedSecrets?: boolean;
+  /** Names this replica (in-process node names, leader identity); default: see replica-name.ts. */
+  replicaName?: string;
   config: Record<string, unknown>;
   /** group/version → enabled */
   runtimeConfig: Record<string, boolean>;

@@ -24,6 +24,15 @@ export interface SignOptions {
   expiresIn: number;
 }
 
+/** Where file-kept signing keys live: <dataDir>/pki/sa.key. */
+export const signingKeyPath = (dataDir: string): string => join(dataDir, 'pki', 'sa.key');
+
+/** A new P-256 signing key, PKCS#8 PEM. */
+export function generateSigningKeyPem(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+}
+
 export class JwtSigner {
   readonly issuer: string;
   readonly clock: () => number;
@@ -48,11 +57,10 @@ export class JwtSigner {
 
   /** Uses <dataDir>/pki/sa.key, creating it (0600) on first start. */
   static async loadOrCreate(dataDir: string, opts: JwtSignerOptions = {}): Promise<JwtSigner> {
-    const path = join(dataDir, 'pki', 'sa.key');
+    const path = signingKeyPath(dataDir);
     let pem = await readOptional(path);
     if (pem === undefined) {
-      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+      pem = generateSigningKeyPem();
       await writeSecretFile(path, pem);
     }
     return JwtSigner.fromPem(pem, opts);

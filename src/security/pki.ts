@@ -1,7 +1,8 @@
 // The server's certificates on disk under <dataDir>/pki. The CA is created once
-// and kept (kubeconfigs pin it); the serving certificate is cheap and is
-// reissued whenever it no longer fits: new listen hosts, near expiry, or a
-// replaced CA.
+// and kept (kubeconfigs pin it), in this directory or, when replicas share
+// it, by the caller (cluster-secrets.ts); the serving certificate belongs to
+// this replica, is cheap, and is reissued whenever it no longer fits: new
+// listen hosts, near expiry, or a different CA.
 import { join } from 'node:path';
 import { createCertificateAuthority, isUsableCa } from './ca.js';
 import { issueServingCert, servingCertFits } from './serving-cert.js';
@@ -15,29 +16,40 @@ export interface PkiOptions {
   /** Hosts and IPs clients will dial, beyond localhost, 127.0.0.1 and ::1. */
   hosts: readonly string[];
   now?: Date;
+  /** The cluster CA, when it is kept elsewhere than <dataDir>/pki (shared by replicas). */
+  ca?: CertKeyPem;
 }
 
 export interface Pki {
   caPem: string;
   certPem: string;
   keyPem: string;
+  /** The CA's private key (PKCS#8 PEM), for signing further certificates. */
+  caKeyPem: string;
 }
 
 export function pkiDir(dataDir: string): string {
   return join(dataDir, 'pki');
 }
 
+export const caPaths = (dataDir: string) => ({ cert: join(pkiDir(dataDir), 'ca.crt'), key: join(pkiDir(dataDir), 'ca.key') });
+
+/** The CA kept in <dataDir>/pki, if it is there and fit to keep signing. */
+export async function readUsableCa(dataDir: string, now = new Date()): Promise<CertKeyPem | undefined> {
+  const ca = await readPair(caPaths(dataDir));
+  return ca && isUsableCa(ca, now, RENEW_BEFORE_MS) ? ca : undefined;
+}
+
 export async function loadOrCreatePki(dataDir: string, opts: PkiOptions): Promise<Pki> {
   const now = opts.now ?? new Date();
   const dir = pkiDir(dataDir);
-  const caPaths = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
   const servingPaths = { cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
 
-  let ca = await readPair(caPaths);
+  let ca = opts.ca ?? (await readUsableCa(dataDir, now));
   let caReplaced = false;
-  if (!ca || !isUsableCa(ca, now, RENEW_BEFORE_MS)) {
+  if (!ca) {
     ca = await createCertificateAuthority({ now });
-    await writePair(caPaths, ca);
+    await writePair(caPaths(dataDir), ca);
     caReplaced = true;
   }
 
@@ -46,7 +58,7 @@ export async function loadOrCreatePki(dataDir: string, opts: PkiOptions): Promis
     serving = await issueServingCert(ca, opts.hosts, { now });
     await writePair(servingPaths, serving);
   }
-  return { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem };
+  return { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem, caKeyPem: ca.keyPem };
 }
 
 async function readPair(paths: { cert: string; key: string }): Promise<CertKeyPem | undefined> {

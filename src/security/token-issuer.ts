@@ -59,6 +59,11 @@ export class TokenIssuer {
     this.apiAudiences = opts.apiAudiences ?? [signer.issuer];
   }
 
+  /** An issuer signing with this PEM private key (P-256). */
+  static async fromPem(privateKeyPem: string, opts: TokenIssuerOptions = {}): Promise<TokenIssuer> {
+    return new TokenIssuer(await JwtSigner.fromPem(privateKeyPem, opts), opts);
+  }
+
   /** An issuer whose key lives in <dataDir>/pki/sa.key. */
   static async loadOrCreate(dataDir: string, opts: TokenIssuerOptions = {}): Promise<TokenIssuer> {
     return new TokenIssuer(await JwtSigner.loadOrCreate(dataDir, opts), opts);

@@ -95,6 +95,12 @@ export class CompactedError extends StorageError {
     super(`required revision ${requested} has been compacted (oldest available: ${compacted})`);
   }
 }
+/** The backend refused a write because the key and value exceed its request size limit. */
+export class ValueTooLargeError extends StorageError {
+  constructor(readonly key: string, readonly bytes: number, why: string) {
+    super(`the object is too large to store (${bytes} bytes): ${why}`);
+  }
+}
 export class StoreClosedError extends StorageError {
   constructor() {
     super('store is closed');
@@ -104,6 +110,7 @@ export class StoreClosedError extends StorageError {
 export const isKeyExists = (e: unknown): e is KeyExistsError => e instanceof KeyExistsError;
 export const isKeyNotFound = (e: unknown): e is KeyNotFoundError => e instanceof KeyNotFoundError;
 export const isRevisionMismatch = (e: unknown): e is RevisionMismatchError => e instanceof RevisionMismatchError;
+export const isValueTooLarge = (e: unknown): e is ValueTooLargeError => e instanceof ValueTooLargeError;
 export const isCompacted = (e: unknown): e is CompactedError => e instanceof CompactedError;
 
 /** The first key after every key with this prefix (for range ends). */

@@ -3,7 +3,8 @@
 // its own HOME and cache dir.
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,17 @@ export interface ServerProcessOptions {
   dataDir?: string;
   etcdEndpoints?: string[];
   etcdPrefix?: string;
+  /** --secrets-key-file (see writeSecretsKeyFile). */
+  secretsKeyFile?: string;
   extraArgs?: string[];
   /** Reuse this port (for restarts); default 0 = pick one. */
   port?: number;
+}
+
+/** Writes a fresh --secrets-key-file (one random 32-byte key, base64, mode 0600) at `path`. */
+export function writeSecretsKeyFile(path: string): string {
+  writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+  return path;
 }
 
 export class ServerProcess {
@@ -40,6 +49,7 @@ export class ServerProcess {
     const args = [CLI, 'serve', '--data-dir', this.dataDir, '--listen', `127.0.0.1:${this.port}`, '--storage', this.opts.storage ?? 'sqlite', '--log-level', 'warn'];
     if (this.opts.etcdEndpoints) args.push('--etcd-endpoints', this.opts.etcdEndpoints.join(','));
     if (this.opts.etcdPrefix) args.push('--etcd-prefix', this.opts.etcdPrefix);
+    if (this.opts.secretsKeyFile) args.push('--secrets-key-file', this.opts.secretsKeyFile);
     args.push(...(this.opts.extraArgs ?? []));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -1,14 +1,16 @@
-// The etcd backend: each Store call is one etcd request. Conditional writes
-// are transactions comparing create/mod revisions, whose failure branch reads
-// the key so the caller learns the current value in the same round trip.
+// The etcd backend: each Store call is one etcd request (ranges: one per
+// page). Conditional writes are transactions comparing create/mod revisions,
+// whose failure branch reads the key so the caller learns the current value in
+// the same round trip.
 
-import { Etcd3, type ICompare, type IRangeResponse, type IResponseHeader } from 'etcd3';
+import { type Etcd3, type ICompare, type IRangeResponse, type IResponseHeader, type ITxnRequest, type ITxnResponse } from 'etcd3';
 import {
   KeyExistsError,
   KeyNotFoundError,
   RevisionMismatchError,
   StorageError,
   StoreClosedError,
+  ValueTooLargeError,
   type KeyValue,
   type RangeOptions,
   type RangeResult,
@@ -16,17 +18,21 @@ import {
   type WatchCallbacks,
   type WatchHandle,
 } from '../types.js';
-import { KeyCodec, isEtcdCompacted } from './etcd-keys.js';
+import { createEtcdClient } from './etcd-client.js';
+import { KeyCodec, isEtcdCompacted, isEtcdTooLarge } from './etcd-keys.js';
+import { DEFAULT_PAGE_SIZE, readPaged } from './etcd-pages.js';
 import { EtcdWatchStream } from './etcd-watch.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
   /** Every key is stored under this prefix (invisible to callers). */
   prefix?: string;
+  /** Keys per range request (default 1,000). */
+  pageSize?: number;
 }
 
 export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
-  const store = new EtcdStore(new Etcd3({ hosts: opts.endpoints }), opts.prefix ?? '');
+  const store = new EtcdStore(createEtcdClient(opts.endpoints), opts.prefix ?? '', opts.pageSize);
   try {
     await store.currentRevision();
   } catch (err) {
@@ -49,6 +55,7 @@ export class EtcdStore implements Store {
   constructor(
     private readonly client: Etcd3,
     prefix: string,
+    private readonly pageSize = DEFAULT_PAGE_SIZE,
   ) {
     this.codec = new KeyCodec(prefix);
     this.watches = new EtcdWatchStream(client, this.codec);
@@ -65,24 +72,25 @@ export class EtcdStore implements Store {
   }
 
   async range(prefix: string, opts: RangeOptions = {}): Promise<RangeResult> {
-    let start = this.codec.encode(prefix);
+    let start = this.codec.rangeStart(prefix);
     const end = this.codec.rangeEnd(prefix);
     if (opts.startAfter !== undefined) {
       const after = Buffer.concat([this.codec.encode(opts.startAfter), Buffer.from([0])]);
       if (Buffer.compare(after, start) > 0) start = after;
     }
-    const res = await this.kv.range({ key: start, range_end: end, limit: opts.limit ?? 0 });
-    return { items: res.kvs.map((kv) => this.codec.toKv(kv)), revision: revisionOf(res.header), more: res.more };
+    const kvClient = this.kv;
+    const res = await readPaged((req) => kvClient.range(req), start, end, opts.limit ?? 0, this.pageSize);
+    return { items: res.kvs.map((kv) => this.codec.toKv(kv)), revision: res.revision, more: res.more };
   }
 
   async count(prefix: string): Promise<number> {
-    const res = await this.kv.range({ key: this.codec.encode(prefix), range_end: this.codec.rangeEnd(prefix), count_only: true });
+    const res = await this.kv.range({ key: this.codec.rangeStart(prefix), range_end: this.codec.rangeEnd(prefix), count_only: true });
     return Number(res.count);
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
     const k = this.codec.encode(key);
-    const res = await this.kv.txn({
+    const res = await this.write(key, value, {
       compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
       success: [{ request_put: { key: k, value: Buffer.from(value) } }],
       failure: [{ request_range: { key: k } }],
@@ -94,7 +102,7 @@ export class EtcdStore implements Store {
 
   async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
     const k = this.codec.encode(key);
-    const res = await this.kv.txn({
+    const res = await this.write(key, value, {
       compare: [
         { key: k, ...EXISTS },
         { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision },
@@ -140,7 +148,8 @@ export class EtcdStore implements Store {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.kv.range({ key: this.codec.encode(''), count_only: true });
+    // Any read reports the store's revision in its header; a point read costs least.
+    const res = await this.kv.range({ key: this.codec.rangeStart(''), count_only: true });
     // The caller is likely about to wait for its watchers to reach this revision.
     this.watches.requestProgress();
     return revisionOf(res.header);
@@ -171,11 +180,22 @@ export class EtcdStore implements Store {
 
   private async readableAt(revision: number): Promise<boolean> {
     try {
-      await this.kv.range({ key: this.codec.encode(''), count_only: true, revision });
+      await this.kv.range({ key: this.codec.rangeStart(''), count_only: true, revision });
       return true;
     } catch (err) {
       if (isEtcdCompacted(err)) return false;
       throw err;
+    }
+  }
+
+  /** A write transaction; etcd refusing it for its size becomes ValueTooLargeError. */
+  private async write(key: string, value: string, txn: ITxnRequest): Promise<ITxnResponse> {
+    try {
+      return await this.kv.txn(txn);
+    } catch (err) {
+      if (!isEtcdTooLarge(err)) throw err;
+      const why = `${(err as Error).message}; raise etcd's --max-request-bytes (etcd's default is 1.5 MiB) to store objects this large`;
+      throw new ValueTooLargeError(key, Buffer.byteLength(value), why);
     }
   }
 

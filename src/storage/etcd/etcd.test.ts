@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEtcd, type EtcdServer } from '../../testing/etcd-server.js';
 import { Recorder, runStoreConformance } from '../conformance.js';
+import { rangeCases } from '../conformance/range-cases.js';
 import { openEtcdStore } from './etcd-store.js';
 
 let etcd: EtcdServer;
@@ -20,6 +21,13 @@ const open = (prefix = `/test-${++stores}`) => openEtcdStore({ endpoints: etcd.e
 runStoreConformance('etcd', async () => {
   const store = await open();
   return { store, cleanup: () => store.close() };
+});
+
+describe('etcd, two keys per range request', () => {
+  rangeCases(async () => {
+    const store = await openEtcdStore({ endpoints: etcd.endpoints, prefix: `/test-${++stores}`, pageSize: 2 });
+    return { store, cleanup: () => store.close() };
+  });
 });
 
 describe('etcd specifics', () => {
