@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../controlplane/control-plane.js';
 import { DEFAULT_FEATURE_GATES, loadConfigFile, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
+import { parseLogFormat } from '../logging/logger.js';
 
 const help = `workplane serve: run the control plane
 
@@ -22,7 +23,8 @@ Flags:
   --dp-port PORT             DP server (gRPC/TLS) port for data plane proxies (default 5678; 0 = free)
   --node-grace-period S      seconds without heartbeat before a node is Unknown (default 40)
   --node-eviction-seconds S  default toleration of not-ready/unreachable nodes (default 300)
-  --log-level LEVEL          pino level (default info)`;
+  --log-level LEVEL          pino level (default info)
+  --log-format FORMAT        text (one readable line per record) | json (default: text when stderr is a terminal, else json)`;
 
 export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   const { values } = parseArgs({
@@ -43,6 +45,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'dp-port': { type: 'string' },
       'node-eviction-seconds': { type: 'string', default: '300' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
+      'log-format': { type: 'string', default: process.env.WORKPLANE_LOG_FORMAT },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -67,6 +70,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     featureGates: { ...DEFAULT_FEATURE_GATES, ...parseBoolMap('feature-gates', (values['feature-gates'] ?? []).join(',')) },
     agentNodes,
     logLevel: values['log-level']!,
+    logFormat: parseLogFormat(values['log-format']),
     kubeconfigPath: values.kubeconfig,
     compactionIntervalSeconds: interval,
     dpPort: values['dp-port'] === undefined ? undefined : positive('dp-port', values['dp-port']),

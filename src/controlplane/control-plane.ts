@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ResourceDefinition } from '../api/definition.js';
 import { coreDefinitions } from '../api/core/index.js';
 import { widgetDefinition } from '../api/testing-kinds/widget.js';
@@ -43,6 +43,7 @@ import { startControllers } from './controllers.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
+import { createLogger } from '../logging/logger.js';
 
 export interface ControlPlane {
   url: string;
@@ -83,7 +84,7 @@ export function splitHostPort(listen: string): { host: string; port: number } {
 export async function startControlPlane(opts: ServeOptions): Promise<ControlPlane> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const logger = pino({ level: opts.logLevel, base: { component: 'workplane' } }, pino.destination(2));
+  const logger = createLogger({ level: opts.logLevel, format: opts.logFormat ?? 'json' });
   const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints, etcdPrefix: opts.etcdPrefix });
   const cache = new WatchCache(store);
   await cache.start();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { StoreKind } from '../storage/open-store.js';
+import type { LogFormat } from '../logging/logger.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -18,6 +19,8 @@ export interface ServeOptions {
   featureGates: Record<string, boolean>;
   agentNodes: number;
   logLevel: string;
+  /** `text` (one readable line per record) or `json`; serveOptions defaults to json. */
+  logFormat?: LogFormat;
   kubeconfigPath?: string;
   /** Serve the API (and bootstrap objects) only: no controllers, scheduler, agents,
    * identity or DP server. For tests that run those parts themselves. */
