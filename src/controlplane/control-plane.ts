@@ -44,6 +44,8 @@ import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
 import { createLogger } from '../logging/logger.js';
+import { HiddenWorkloads } from './hidden-workloads.js';
+import { bareWorkloadGroup, orderForWorkloadApi } from './workload-api.js';
 
 export interface ControlPlane {
   url: string;
@@ -60,7 +62,8 @@ export interface ControlPlane {
 
 /** Definitions served, in discovery order; groups switched off by --runtime-config are left out. */
 export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
-  // Discovery order matters: a bare `workloads` resolves to the first group (kuma.io, then compute, then scheduling).
+  // Discovery order matters: a bare `workloads` resolves to the first group (kuma.io, then compute, then scheduling,
+  // unless --workload-api puts another first).
   const defs: ResourceDefinition[] = [
     ...coreDefinitions,
     tokenReviewDefinition,
@@ -72,7 +75,11 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
-  return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
+  // --workload-api moves the chosen group's kinds ahead of the other Workload groups.
+  return orderForWorkloadApi(
+    defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`)),
+    opts.workloadApi,
+  );
 }
 
 export function splitHostPort(listen: string): { host: string; port: number } {
@@ -90,7 +97,9 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   await cache.start();
   const admission = new AdmissionChain();
   const registry = new Registry({ storage: store, cache, admission });
-  for (const def of servedDefinitions(opts)) registry.add(def);
+  const served = servedDefinitions(opts);
+  for (const def of served) registry.add(def);
+  const hiddenWorkloads = new HiddenWorkloads(registry, cache, bareWorkloadGroup(served)).start();
   admission
     .register(namespaceLifecycle(registry))
     .register(serviceAccountAdmission(registry))
@@ -136,6 +145,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     },
     ready: () => ready,
     serverAddress: () => address,
+    readWarnings: (info) => hiddenWorkloads.warningsFor(info),
   });
   const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
   server.headersTimeout = 0;
@@ -209,6 +219,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await controllersDone;
       await identity?.done;
       api.endWatches();
+      hiddenWorkloads.stop();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();

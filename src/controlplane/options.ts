@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { StoreKind } from '../storage/open-store.js';
 import type { LogFormat } from '../logging/logger.js';
+import type { WorkloadApi } from './workload-api.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -19,6 +20,8 @@ export interface ServeOptions {
   featureGates: Record<string, boolean>;
   agentNodes: number;
   logLevel: string;
+  /** The group a bare `workloads` means (discovery order); undefined: kuma.io, or the next served group. */
+  workloadApi?: WorkloadApi;
   /** `text` (one readable line per record) or `json`; serveOptions defaults to json. */
   logFormat?: LogFormat;
   kubeconfigPath?: string;
