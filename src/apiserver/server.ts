@@ -14,7 +14,7 @@ import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiPublisher } from './openapi.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
-import type { HandlerContext } from './request-context.js';
+import { warningHeaders, type HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
 import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
 
@@ -38,6 +38,8 @@ export interface ApiServerDeps {
   serverAddress: () => string;
   /** Decides whether an authenticated user may make the request (default: everyone may do everything). */
   authorizer?: Authorizer;
+  /** Extra `Warning:` headers for a get or list (say, of objects the answer leaves out); must be cheap. */
+  readWarnings?: (info: ResourceRequest) => string[];
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -99,6 +101,10 @@ export class ApiServer {
     }
     if (store.def.namespaced && info.namespace === undefined && (info.verb === 'create' || info.verb === 'deletecollection') && !store.def.virtual) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    if ((info.verb === 'get' || info.verb === 'list') && this.deps.readWarnings) {
+      const headers = warningHeaders(this.deps.readWarnings(info));
+      if (headers) res.setHeader('Warning', headers.Warning); // kept by writeHead, errors (404) included
     }
     let bodyPromise: Promise<Buffer> | undefined;
     const ctx: HandlerContext = { req, res, info, query, store, user, body: () => (bodyPromise ??= readBody(req)) };

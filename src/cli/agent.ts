@@ -7,7 +7,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { consoleLogger } from '../agent/console-logger.js';
 import { startLogServer } from '../agent/log-server/index.js';
 import type { LogSource } from '../agent/log-source.js';
 import { NodeAgent, type NodeAgentOptions } from '../agent/node-agent.js';
@@ -20,6 +19,7 @@ import { tokenReviewVerifier } from '../agent/token-review-verifier.js';
 import { parseQuantity } from '../api/quantity.js';
 import { HttpClient } from '../client/http-client.js';
 import type { Logger } from '../client/logger.js';
+import { createLogger, parseLogFormat } from '../logging/logger.js';
 
 const help = `workplane agent: run a node agent against an API server
 
@@ -45,7 +45,8 @@ Flags:
   --start-delay-ms MS          simulated: delay before containers run (default 0, plus up to 50 jitter)
   --workers N                  concurrent pod syncs (default 8)
   --no-events                  do not record kubelet Events
-  --log-level LEVEL            debug | info | warn (default) | error`;
+  --log-level LEVEL            debug | info | warn (default) | error
+  --log-format FORMAT          text | json (default: text when stderr is a terminal, else json)`;
 
 const number = (flag: string, v: string | undefined, min = 0): number | undefined => {
   if (v === undefined) return undefined;
@@ -82,6 +83,7 @@ function parse(args: string[]) {
       workers: { type: 'string' },
       'no-events': { type: 'boolean' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'warn' },
+      'log-format': { type: 'string', default: process.env.WORKPLANE_LOG_FORMAT },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -132,7 +134,7 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
   }
   const kind = f.runtime;
   if (kind !== 'simulated' && kind !== 'process') throw new Error(`--runtime must be simulated or process, not "${kind}"`);
-  const log = consoleLogger(f['log-level']!);
+  const log = createLogger({ level: f['log-level']!, format: parseLogFormat(f['log-format']), base: { component: 'workplane-agent' } });
   const base = agentOptions(f, log);
   const cleanups: (() => unknown)[] = [];
   let stop = () => {};
@@ -182,6 +184,7 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     if (registered > 10) out(`... and ${registered - 10} more nodes`);
     const logs = kind === 'process' ? `, logs on ${f['node-ip']}:${kubeletPort}` : '';
     out(`agent running: ${agent.nodeNames.length} node(s), runtime ${kind}${logs}, registered in ${Date.now() - started} ms; SIGTERM to stop`);
+    log.info({ nodes: agent.nodeNames.length, runtime: kind, kubeletPort: kubeletPort || undefined }, 'agent running');
     await stopped;
   } finally {
     for (const c of cleanups.reverse()) await c();

@@ -6,6 +6,8 @@ import { startControlPlane } from '../controlplane/control-plane.js';
 import { secretsOptionsError } from '../controlplane/cluster-credentials.js';
 import { replicaNameError } from '../controlplane/replica-name.js';
 import { DEFAULT_FEATURE_GATES, loadConfigFile, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
+import { parseLogFormat } from '../logging/logger.js';
+import { workloadApiFrom } from '../controlplane/workload-api.js';
 
 const help = `workplane serve: run the control plane
 
@@ -24,12 +26,15 @@ Flags:
   --runtime-config LIST      GROUP/VERSION=true|false,... to switch API groups on or off
   --feature-gates LIST       NAME=true|false,... (GenericWorkload, GangScheduling)
   --agent-nodes N            in-process simulated nodes (default 3; 0 for none)
+  --workload-api API         what a bare "kubectl get workloads" means: kuma (default) | compute | scheduling
+                             (config key workloadApi); wl, cwl and swl always name one group each
   --kubeconfig FILE          where to write the admin kubeconfig (default DATA_DIR/kubeconfig)
   --compaction-interval S    seconds between storage compactions (default 300)
   --dp-port PORT             DP server (gRPC/TLS) port for data plane proxies (default 5678; 0 = free)
   --node-grace-period S      seconds without heartbeat before a node is Unknown (default 40)
   --node-eviction-seconds S  default toleration of not-ready/unreachable nodes (default 300)
-  --log-level LEVEL          pino level (default info)`;
+  --log-level LEVEL          pino level (default info)
+  --log-format FORMAT        text (one readable line per record) | json (default: text when stderr is a terminal, else json)`;
 
 export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   const { values } = parseArgs({
@@ -47,12 +52,14 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'runtime-config': { type: 'string', multiple: true },
       'feature-gates': { type: 'string', multiple: true },
       'agent-nodes': { type: 'string', default: '3' },
+      'workload-api': { type: 'string' },
       kubeconfig: { type: 'string' },
       'compaction-interval': { type: 'string', default: '300' },
       'node-grace-period': { type: 'string', default: '40' },
       'dp-port': { type: 'string' },
       'node-eviction-seconds': { type: 'string', default: '300' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
+      'log-format': { type: 'string', default: process.env.WORKPLANE_LOG_FORMAT },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -72,6 +79,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   if (!Number.isInteger(agentNodes) || agentNodes < 0) throw new Error('--agent-nodes must be a non-negative integer');
   const interval = Number(values['compaction-interval']);
   if (!Number.isFinite(interval) || interval < 0) throw new Error('--compaction-interval must be a non-negative number of seconds');
+  const config = loadConfigFile(values.config);
   return {
     dataDir: values['data-dir']!,
     listen: values.listen!,
@@ -81,11 +89,13 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     secretsKeyFile: secrets.secretsKeyFile,
     allowUnencryptedSecrets: secrets.allowUnencryptedSecrets,
     replicaName,
-    config: loadConfigFile(values.config),
+    config,
+    workloadApi: workloadApiFrom(values['workload-api'], config),
     runtimeConfig: parseBoolMap('runtime-config', (values['runtime-config'] ?? []).join(',')),
     featureGates: { ...DEFAULT_FEATURE_GATES, ...parseBoolMap('feature-gates', (values['feature-gates'] ?? []).join(',')) },
     agentNodes,
     logLevel: values['log-level']!,
+    logFormat: parseLogFormat(values['log-format']),
     kubeconfigPath: values.kubeconfig,
     compactionIntervalSeconds: interval,
     dpPort: values['dp-port'] === undefined ? undefined : positive('dp-port', values['dp-port']),

@@ -16,15 +16,16 @@ export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error
 
 function line(level: string) {
   return (obj: object, msg?: string) => {
-    const rec = { level, time: Date.now(), ...flatten(obj), msg };
+    const rec: Record<string, unknown> = { level, time: Date.now(), ...flatten(obj, msg !== undefined) };
+    if (msg !== undefined) rec.msg = msg;
     process.stderr.write(`${JSON.stringify(rec)}\n`);
   };
 }
 
-/** Errors are not JSON-serializable as they are; keep their message. */
-function flatten(obj: object): Record<string, unknown> {
+/** Errors are not JSON-serializable as they are; keep their message. A `msg` field beside a message becomes `detail` (as in the pino logger). */
+function flatten(obj: object, hasMessage: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = v instanceof Error ? v.message : v;
+  for (const [k, v] of Object.entries(obj)) out[k === 'msg' && hasMessage ? 'detail' : k] = v instanceof Error ? v.message : v;
   return out;
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ResourceDefinition } from '../api/definition.js';
 import { coreDefinitions } from '../api/core/index.js';
 import { widgetDefinition } from '../api/testing-kinds/widget.js';
@@ -45,6 +45,9 @@ import { startControllers } from './controllers.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
+import { createLogger } from '../logging/logger.js';
+import { HiddenWorkloads } from './hidden-workloads.js';
+import { bareWorkloadGroup, orderForWorkloadApi } from './workload-api.js';
 
 export interface ControlPlane {
   url: string;
@@ -61,7 +64,8 @@ export interface ControlPlane {
 
 /** Definitions served, in discovery order; groups switched off by --runtime-config are left out. */
 export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
-  // Discovery order matters: a bare `workloads` resolves to the first group (kuma.io, then compute, then scheduling).
+  // Discovery order matters: a bare `workloads` resolves to the first group (kuma.io, then compute, then scheduling,
+  // unless --workload-api puts another first).
   const defs: ResourceDefinition[] = [
     ...coreDefinitions,
     tokenReviewDefinition,
@@ -73,7 +77,11 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
-  return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
+  // --workload-api moves the chosen group's kinds ahead of the other Workload groups.
+  return orderForWorkloadApi(
+    defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`)),
+    opts.workloadApi,
+  );
 }
 
 export function splitHostPort(listen: string): { host: string; port: number } {
@@ -85,13 +93,15 @@ export function splitHostPort(listen: string): { host: string; port: number } {
 export async function startControlPlane(opts: ServeOptions): Promise<ControlPlane> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const logger = pino({ level: opts.logLevel, base: { component: 'workplane' } }, pino.destination(2));
+  const logger = createLogger({ level: opts.logLevel, format: opts.logFormat ?? 'json' });
   const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints, etcdPrefix: opts.etcdPrefix });
   const cache = new WatchCache(store);
   await cache.start();
   const admission = new AdmissionChain();
   const registry = new Registry({ storage: store, cache, admission });
-  for (const def of servedDefinitions(opts)) registry.add(def);
+  const served = servedDefinitions(opts);
+  for (const def of served) registry.add(def);
+  const hiddenWorkloads = new HiddenWorkloads(registry, cache, bareWorkloadGroup(served)).start();
   admission
     .register(namespaceLifecycle(registry))
     .register(serviceAccountAdmission(registry))
@@ -136,6 +146,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     },
     ready: () => ready,
     serverAddress: () => address,
+    readWarnings: (info) => hiddenWorkloads.warningsFor(info),
   });
   const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
   server.headersTimeout = 0;
@@ -209,6 +220,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await controllersDone;
       await identity?.done;
       api.endWatches();
+      hiddenWorkloads.stop();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { StoreKind } from '../storage/open-store.js';
+import type { LogFormat } from '../logging/logger.js';
+import type { WorkloadApi } from './workload-api.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -24,6 +26,10 @@ export interface ServeOptions {
   featureGates: Record<string, boolean>;
   agentNodes: number;
   logLevel: string;
+  /** The group a bare `workloads` means (discovery order); undefined: kuma.io, or the next served group. */
+  workloadApi?: WorkloadApi;
+  /** `text` (one readable line per record) or `json`; serveOptions defaults to json. */
+  logFormat?: LogFormat;
   kubeconfigPath?: string;
   /** Serve the API (and bootstrap objects) only: no controllers, scheduler, agents,
    * identity or DP server. For tests that run those parts themselves. */

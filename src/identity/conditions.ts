@@ -19,9 +19,10 @@ export const meshTrustCreated = (): WantedCondition => ({ type: 'MeshTrustCreate
 
 export const meshTrustFailed = (message: string): WantedCondition => ({ type: 'MeshTrustCreated', status: 'False', reason: 'MeshTrustCreationError', message });
 
+/** No provider: Kuma's "SPIFFE ID only" mode (its MADR on SpiffeID migration), word for word. */
 export const spiffeIdOnly = (): WantedCondition[] => [
-  { type: 'SpiffeIDProvider', status: 'True', reason: 'SpiffeIDProviderReady', message: 'SPIFFE IDs are computed for selected dataplanes' },
-  { type: 'Ready', status: 'False', reason: 'PartiallyReady', message: 'No certificate provider configured: SPIFFE IDs only, no certificates issued' },
+  { type: 'SpiffeIDProvider', status: 'True', reason: 'SpiffeIDProvided', message: 'Providing only SpiffeIDs for services.' },
+  { type: 'Ready', status: 'False', reason: 'PartiallyReady', message: 'Running in SpiffeID providing only mode.' },
 ];
 
 /** Ready from the initialization steps: True only when none failed. */

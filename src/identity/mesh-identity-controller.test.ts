@@ -83,10 +83,15 @@ test("seed: the MeshIdentity becomes Ready, with its CA in owned Secrets and a M
   assert.ok(Date.parse(root.validTo) - Date.now() > 9.9 * 365 * 86_400_000);
 
   const mt = (await api.client.resource(TRUSTS).get(SYSTEM_NS, 'workload-identity'))!;
-  const spec = mt.spec as { trustDomain: string; caBundles: { type: string; pem: { value: string } }[]; origin: { kri: string } };
+  const spec = mt.spec as { trustDomain: string; caBundles: { type: string; pem: { value: string } }[]; origin?: unknown };
   assert.equal(spec.trustDomain, 'example.com');
   assert.equal(spec.caBundles.length, 1);
+  assert.equal(spec.origin, undefined, 'spec.origin is deprecated in Kuma');
   assert.equal(mt.metadata.labels?.['kuma.io/mesh'], 'default');
+  await eventually(
+    async () => ((await api.client.resource(TRUSTS).get(SYSTEM_NS, 'workload-identity'))?.status as { origin?: { kri?: string } })?.origin?.kri === 'kri_mid_default__kuma-system_workload-identity_',
+    'status.origin.kri names the MeshIdentity',
+  );
 
   await eventually(() => identity.registry.get(`${SYSTEM_NS}/workload-identity`)?.ready === true, 'registry ready');
   const r = identity.issuer.issue(dataplane('demo-1', { 'kuma.io/workload': 'demo-workload' }), await makeCsr());
@@ -173,8 +178,8 @@ test('meshTrustCreation: Disabled keeps no MeshTrust and reports no MeshTrustCre
 test('no provider: SPIFFE IDs only (PartiallyReady); an unknown provider: ProviderNotFoundError', async () => {
   await api.client.resource(MIDS).create(SYSTEM_NS, meshIdentity('ids-only', { selector: { dataplane: {} } }));
   assert.deepEqual(brief(await settle('ids-only', 'False')), [
-    'SpiffeIDProvider=True/SpiffeIDProviderReady: SPIFFE IDs are computed for selected dataplanes',
-    'Ready=False/PartiallyReady: No certificate provider configured: SPIFFE IDs only, no certificates issued',
+    'SpiffeIDProvider=True/SpiffeIDProvided: Providing only SpiffeIDs for services.',
+    'Ready=False/PartiallyReady: Running in SpiffeID providing only mode.',
   ]);
   await api.client.resource(MIDS).create(SYSTEM_NS, meshIdentity('spire', { selector: { dataplane: {} }, provider: { type: 'Spire', spire: {} } }));
   assert.deepEqual(brief(await settle('spire', 'False')), ['Provider=False/ProviderNotFoundError: provider: Spire not found', 'Ready=False/Failure: One of initialization steps failed']);
@@ -201,4 +206,27 @@ test('MeshIdentities outside the system namespace are ignored', async () => {
   assert.equal(identity.registry.get('apps/stray'), undefined);
   assert.equal((await api.client.resource(MIDS).get('apps', 'stray'))?.status, undefined);
   assert.equal(await api.client.resource(SECRETS).get('apps', 'stray-root-ca'), undefined);
+});
+
+test("MeshTrust origin: the deprecated spec.origin moves to status.origin; a user's own trust of the same name gets none", async () => {
+  const foreign = await createCa({ commonName: 'Someone Else', trustDomain: 'example.com' });
+  const trust = (name: string, extra: Record<string, unknown>): KObject => ({
+    apiVersion: 'kuma.io/v1alpha1',
+    kind: 'MeshTrust',
+    metadata: { name, namespace: SYSTEM_NS, labels: { 'kuma.io/mesh': 'default' } },
+    spec: { trustDomain: 'example.com', caBundles: [{ type: 'Pem', pem: { value: foreign.certPem } }], ...extra },
+  });
+  await api.client.resource(TRUSTS).create(SYSTEM_NS, trust('legacy-origin', { origin: { kri: 'kri_mid_default__kuma-system_legacy-origin_' } }));
+  await api.client.resource(TRUSTS).create(SYSTEM_NS, trust('users-own', {}));
+  for (const name of ['legacy-origin', 'users-own']) {
+    const mi = seedMeshIdentity();
+    mi.metadata.name = name;
+    await api.client.resource(MIDS).create(SYSTEM_NS, mi);
+    await settle(name, 'True');
+  }
+  const read = async (name: string) => (await api.client.resource(TRUSTS).get(SYSTEM_NS, name))!;
+  await eventually(async () => ((await read('legacy-origin')).status as { origin?: { kri?: string } })?.origin?.kri === 'kri_mid_default__kuma-system_legacy-origin_', 'origin moved');
+  const own = await read('users-own');
+  assert.equal((own.spec as { caBundles: unknown[] }).caBundles.length, 2, "the identity's CA is appended to the user's trust");
+  assert.equal(own.status, undefined, 'a trust the control plane did not create records no origin');
 });

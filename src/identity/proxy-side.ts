@@ -67,7 +67,7 @@ export class ProxyIdentity {
         send({ csr: { csrPem: key.csrPem } });
       });
     }
-    if ('error' in msg) this.log.warn({ msg: msg.error.message }, 'control plane');
+    if ('error' in msg) this.log.warn({ error: msg.error.message }, 'control plane reported an error');
     return Promise.resolve();
   }
 

@@ -40,6 +40,24 @@ describe('pod admission', () => {
     assert.ok(ok.metadata.uid);
   });
 
+  it('applies its rules to pods meshed by true/yes as by enabled, and not to pods that opt out', async () => {
+    await createNamespace(api.client, 'meshed-yes', { 'kuma.io/sidecar-injection': 'yes' });
+    await rejects(create(pod('meshed-yes', 'a', { labels: { 'kuma.io/workload': 'w' } })), 403, WORKLOAD_LABEL_ON_POD_MESSAGE);
+    await rejects(create(pod('plain', 'b', { labels: { 'kuma.io/workload': 'w', 'kuma.io/sidecar-injection': 'true' } })), 403, WORKLOAD_LABEL_ON_POD_MESSAGE);
+    await create(pod('meshed', 'opted-out', { labels: { 'kuma.io/workload': 'w', 'kuma.io/sidecar-injection': 'disabled' } }));
+  });
+
+  it('refuses a kuma.io/sidecar-injection value Kuma cannot read, on the pod (422) or its namespace (403)', async () => {
+    await rejects(
+      create(pod('plain', 'odd', { labels: { 'kuma.io/sidecar-injection': 'on' } })),
+      422,
+      'Pod "odd" is invalid: metadata.labels[kuma.io/sidecar-injection]: Unsupported value: "on": supported values: "enabled", "true", "yes", "disabled", "false", "no"',
+    );
+    await createNamespace(api.client, 'odd-ns', { 'kuma.io/sidecar-injection': 'Enabled' });
+    await rejects(create(pod('odd-ns', 'p')), 403, /^pods "p" is forbidden: namespace "odd-ns" has label kuma\.io\/sidecar-injection="Enabled", which is not supported/);
+    await create(pod('odd-ns', 'decides', { labels: { 'kuma.io/sidecar-injection': 'no' } }));
+  });
+
   it('leaves pods outside the mesh alone', async () => {
     await create(pod('plain', 'unmeshed', { labels: { 'kuma.io/workload': 'w' }, annotations: { 'kuma.io/workload': 'Not_Valid' } }));
   });

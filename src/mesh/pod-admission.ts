@@ -10,13 +10,13 @@
 // (status, binding) are not checked, as Kuma's webhook does not see them.
 
 import { fieldError, forbidden, invalid } from '../api/errors.js';
-import { meshOf, WORKLOAD_LABEL } from '../api/kuma/labels.js';
+import { meshOf, SIDECAR_INJECTION_LABEL, WORKLOAD_LABEL } from '../api/kuma/labels.js';
 import type { KObject } from '../api/object.js';
 import { isDNS1035Label } from '../api/validation/names.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/admission.js';
 import type { Registry } from '../registry/registry.js';
 import type { MeshConfig } from './config.js';
-import { isPodMeshed, podMesh, WORKLOAD_ANNOTATION } from './pod-mesh.js';
+import { podMesh, sidecarInjection, SIDECAR_INJECTION_VALUES, WORKLOAD_ANNOTATION, type SidecarInjection } from './pod-mesh.js';
 
 export const WORKLOAD_LABEL_ON_POD_MESSAGE = `cannot manually set ${WORKLOAD_LABEL} label on Pod; it is automatically managed by Kuma`;
 export const WORKLOAD_ANNOTATION_FIELD = `metadata.annotations[${WORKLOAD_ANNOTATION}]`;
@@ -26,6 +26,16 @@ export function multipleMeshesMessage(podMesh: string, namespace: string, otherM
     `pod is in mesh "${podMesh}" but namespace "${namespace}" already contains dataplanes in mesh "${otherMesh}"; ` +
     'only one mesh per namespace is allowed when runtime.kubernetes.disallowMultipleMeshesPerNamespace is enabled'
   );
+}
+
+export const SIDECAR_INJECTION_FIELD = `metadata.labels[${SIDECAR_INJECTION_LABEL}]`;
+const ACCEPTED = Object.keys(SIDECAR_INJECTION_VALUES);
+
+/** A value Kuma cannot read fails the injection, so the pod is refused rather than silently left out of the mesh. */
+function injectionValueError(name: string, namespace: string, i: SidecarInjection) {
+  if (i.from === 'pod') return invalid('Pod', '', name, [fieldError.notSupported(SIDECAR_INJECTION_FIELD, i.invalid, ACCEPTED)]);
+  const supported = ACCEPTED.map((v) => JSON.stringify(v)).join(', ');
+  return forbidden(`pods "${name}" is forbidden: namespace "${namespace}" has label ${SIDECAR_INJECTION_LABEL}=${JSON.stringify(i.invalid)}, which is not supported (supported values: ${supported})`, { name, kind: 'pods' });
 }
 
 const changed = (a: AdmissionAttributes, read: (o: KObject) => string | undefined) =>
@@ -48,7 +58,9 @@ export function podAdmission(registry: Registry, config: Pick<MeshConfig, 'disal
       if (a.ctx.subresource || !a.obj || !a.namespace) return;
       const pod = a.obj;
       const ns = await getNamespace(a.namespace);
-      if (!isPodMeshed(pod, ns)) return;
+      const injection = sidecarInjection(pod, ns);
+      if (injection.invalid !== undefined && changed(a, (o) => sidecarInjection(o, ns).invalid)) throw injectionValueError(a.name, a.namespace, injection);
+      if (!injection.meshed) return;
       if (pod.metadata.labels?.[WORKLOAD_LABEL] !== undefined && changed(a, (o) => o.metadata.labels?.[WORKLOAD_LABEL])) {
         throw forbidden(WORKLOAD_LABEL_ON_POD_MESSAGE, { name: a.name, kind: 'pods' });
       }

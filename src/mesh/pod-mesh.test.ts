@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KObject } from '../api/object.js';
-import { isPodMeshed, podMesh, podWorkload, sanitizeWorkloadName } from './pod-mesh.js';
+import { isPodMeshed, podMesh, podWorkload, sanitizeWorkloadName, sidecarInjection } from './pod-mesh.js';
 
 const obj = (labels: Record<string, string> = {}, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KObject => ({
   metadata: { name: 'x', namespace: 'ns', labels, annotations },
@@ -14,6 +14,22 @@ describe('pod mesh facts', () => {
     assert.equal(isPodMeshed(obj(), obj({ 'kuma.io/sidecar-injection': 'enabled' })), true);
     assert.equal(isPodMeshed(obj({ 'kuma.io/sidecar-injection': 'disabled' }), undefined), false);
     assert.equal(isPodMeshed(obj(), obj()), false);
+  });
+
+  it('reads kuma.io/sidecar-injection as Kuma does: enabled/true/yes mesh, disabled/false/no do not', () => {
+    const inj = (v: string) => ({ 'kuma.io/sidecar-injection': v });
+    for (const v of ['enabled', 'true', 'yes']) {
+      assert.equal(isPodMeshed(obj(inj(v)), obj()), true, `pod ${v}`);
+      assert.equal(isPodMeshed(obj(), obj(inj(v))), true, `namespace ${v}`);
+    }
+    for (const v of ['disabled', 'false', 'no']) {
+      assert.equal(isPodMeshed(obj(inj(v)), obj(inj('enabled'))), false, `pod ${v} wins over its namespace`);
+      assert.equal(isPodMeshed(obj(), obj(inj(v))), false, `namespace ${v}`);
+    }
+    assert.equal(isPodMeshed(obj(inj('yes')), obj(inj('no'))), true, 'the pod opts in inside an opted-out namespace');
+    assert.deepEqual(sidecarInjection(obj(inj('Enabled')), obj()), { meshed: false, from: 'pod', invalid: 'Enabled' }, 'values are case-sensitive');
+    assert.deepEqual(sidecarInjection(obj(), obj(inj('on'))), { meshed: false, from: 'namespace', invalid: 'on' });
+    assert.deepEqual(sidecarInjection(obj(), undefined), { meshed: false });
   });
 
   it('takes the mesh from the pod, then the namespace, then default', () => {

@@ -20,9 +20,39 @@ export const DEFAULT_SERVICE_ACCOUNT = 'default';
 const labelOf = (o: KObject | undefined, k: string) => o?.metadata.labels?.[k] || undefined;
 const annotationOf = (o: KObject | undefined, k: string) => o?.metadata.annotations?.[k] || undefined;
 
-/** Meshed: the pod, or its namespace, asks for the sidecar. */
+/** The values of kuma.io/sidecar-injection Kuma accepts, as it reads them (labels and annotations alike). */
+export const SIDECAR_INJECTION_VALUES: Readonly<Record<string, boolean>> = Object.freeze({
+  [SIDECAR_INJECTION_ENABLED]: true,
+  true: true,
+  yes: true,
+  disabled: false,
+  false: false,
+  no: false,
+});
+
+/** Where the injection decision came from, and a value that could not be read. */
+export interface SidecarInjection {
+  meshed: boolean;
+  /** Whose label decided: the pod's own (it wins, `disabled` included) or the namespace's. */
+  from?: 'pod' | 'namespace';
+  /** The label value that is none of SIDECAR_INJECTION_VALUES (the pod is then not meshed). */
+  invalid?: string;
+}
+
+/** Kuma's rule: the pod's own label decides when present, else its namespace's; absent everywhere means not meshed. */
+export function sidecarInjection(pod: KObject, namespace: KObject | undefined): SidecarInjection {
+  for (const [from, o] of [['pod', pod], ['namespace', namespace]] as const) {
+    const v = o?.metadata.labels?.[SIDECAR_INJECTION_LABEL];
+    if (v === undefined) continue;
+    const meshed = SIDECAR_INJECTION_VALUES[v];
+    return meshed === undefined ? { meshed: false, from, invalid: v } : { meshed, from };
+  }
+  return { meshed: false };
+}
+
+/** Meshed: the pod, or (when the pod does not say) its namespace, asks for the sidecar. */
 export function isPodMeshed(pod: KObject, namespace: KObject | undefined): boolean {
-  return labelOf(pod, SIDECAR_INJECTION_LABEL) === SIDECAR_INJECTION_ENABLED || labelOf(namespace, SIDECAR_INJECTION_LABEL) === SIDECAR_INJECTION_ENABLED;
+  return sidecarInjection(pod, namespace).meshed;
 }
 
 /** Pod label or annotation, else the namespace's label or annotation, else `default`. */

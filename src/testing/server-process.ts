@@ -38,6 +38,8 @@ export class ServerProcess {
   readonly dataDir: string;
   private readonly ownsDataDir: boolean;
   output = '';
+  /** What the server wrote to stderr alone (its log records). */
+  stderr = '';
 
   constructor(private readonly opts: ServerProcessOptions = {}) {
     this.ownsDataDir = !opts.dataDir;
@@ -66,7 +68,10 @@ export class ServerProcess {
           resolve();
         }
       });
-      child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => {
+        this.output += d.toString();
+        this.stderr += d.toString();
+      });
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`server exited with ${code}:\n${this.output}`));

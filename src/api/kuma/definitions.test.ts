@@ -26,7 +26,7 @@ describe('kuma definitions', () => {
       ['dataplanes', 'dataplane', 'dp', true, false],
       ['dataplaneinsights', 'dataplaneinsight', 'dpi', true, true],
       ['meshidentities', 'meshidentity', 'mid', true, true],
-      ['meshtrusts', 'meshtrust', 'mtrust', true, false],
+      ['meshtrusts', 'meshtrust', 'mtrust', true, true],
     ]);
   });
 

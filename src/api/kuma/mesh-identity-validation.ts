@@ -8,6 +8,7 @@ import { isPlainObject, type KObject } from '../object.js';
 import { invalidEach, key } from '../validation/field.js';
 import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import { DATA_SOURCE_FIELD, type DataSourceType } from './mesh-identity-schema.js';
+import { identityRefFieldFor, identityRefFormErrors } from './mesh-identity-ref-form.js';
 import { pathProblem, renderWithStubs, trustDomainProblem } from './spiffe-id.js';
 import { parseSpiffeTemplate, PATH_VARIABLES, TRUST_DOMAIN_VARIABLES, type SpiffeVariable } from './spiffe-template.js';
 
@@ -80,7 +81,7 @@ function selectorErrors(spec: Obj): FieldError[] {
   const ml = obj(obj(obj(spec.selector)?.dataplane)?.matchLabels);
   if (!ml) return [];
   const errs: FieldError[] = [];
-  const base = 'spec.selector.dataplane.matchLabels';
+  const base = named(spec, 'spec.selector.dataplane.matchLabels');
   for (const [k, v] of Object.entries(ml)) {
     errs.push(...invalidEach(base, k, isQualifiedName(k)));
     if (typeof v === 'string') errs.push(...invalidEach(key(base, k), v, isValidLabelValue(v)));
@@ -88,12 +89,16 @@ function selectorErrors(spec: Obj): FieldError[] {
   return errs;
 }
 
+/** A field taken from the identityRef form is reported under the name the user wrote. */
+const named = (spec: Obj, kumaField: string) => identityRefFieldFor(spec, kumaField) ?? kumaField;
+
 export function validateMeshIdentity(mi: KObject): FieldError[] {
   const spec = obj(mi.spec) ?? {};
   const sid = obj(spec.spiffeID) ?? {};
-  const errs = selectorErrors(spec);
-  errs.push(...templateErrors('spec.spiffeID.trustDomain', sid.trustDomain, TRUST_DOMAIN_VARIABLES, 'trust domain', trustDomainProblem));
-  errs.push(...templateErrors('spec.spiffeID.path', sid.path, PATH_VARIABLES, 'path', pathProblem));
+  const errs = identityRefFormErrors(spec);
+  errs.push(...selectorErrors(spec));
+  errs.push(...templateErrors(named(spec, 'spec.spiffeID.trustDomain'), sid.trustDomain, TRUST_DOMAIN_VARIABLES, 'trust domain', trustDomainProblem));
+  errs.push(...templateErrors(named(spec, 'spec.spiffeID.path'), sid.path, PATH_VARIABLES, 'path', pathProblem));
   const provider = obj(spec.provider);
   if (provider) errs.push(...providerErrors(provider));
   return errs;

@@ -1,7 +1,8 @@
 // MeshIdentity (kuma.io/v1alpha1): the identity provider of the dataplanes it
 // selects. It lives in the system namespace (kuma-system by default); that
 // placement is admission's rule, not the schema's. Status conditions are the
-// control plane's, written through /status.
+// control plane's, written through /status. Seed 000's identityRef form is
+// accepted too and converted on write (mesh-identity-ref-form.ts).
 
 import { Type } from '@sinclair/typebox';
 import { defineResource, type ResourceDefinition } from '../definition.js';
@@ -11,6 +12,7 @@ import { opt } from '../schemas/index.js';
 import { conditionStatus, meshColumn } from './columns.js';
 import { MeshIdentitySpecSchema, MeshIdentityStatusSchema } from './mesh-identity-schema.js';
 import { validateMeshIdentity } from './mesh-identity-validation.js';
+import { convertIdentityRefForm } from './mesh-identity-ref-form.js';
 import { DEFAULT_TRUST_DOMAIN_TEMPLATE } from './spiffe-template.js';
 
 export const meshIdentityDefinition: ResourceDefinition = defineResource({
@@ -43,6 +45,13 @@ export const meshIdentityDefinition: ResourceDefinition = defineResource({
     ageColumn,
   ],
   strategy: {
+    prepareForCreate(mi) {
+      delete mi.status; // written by the control plane through /status only
+      convertIdentityRefForm(mi);
+    },
+    prepareForUpdate(mi, old, ctx) {
+      if (ctx.subresource === undefined) convertIdentityRefForm(mi, old);
+    },
     validate: validateMeshIdentity,
     validateUpdate: (mi) => validateMeshIdentity(mi),
   },

@@ -1,6 +1,8 @@
 // MeshTrust (kuma.io/v1alpha1): the CA bundles dataplanes trust for one trust
 // domain. The control plane keeps one per MeshIdentity (same name), appending
-// new CAs and keeping old ones so rotation never breaks running proxies.
+// new CAs and keeping old ones so rotation never breaks running proxies, and
+// records which identity it came from in status.origin (Kuma moved it there
+// from spec.origin, which is still accepted).
 
 import { Type } from '@sinclair/typebox';
 import { defineResource, type ResourceDefinition } from '../definition.js';
@@ -17,6 +19,10 @@ const TRUST_DOMAIN_MAX = 253;
 const PRIVATE_KEY_BLOCKS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
 const PEM_BLOCK_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\s]*?)-----END \1-----/;
 
+function originSchema(description: string) {
+  return Type.Object({ kri: opt(str('Kuma resource identifier (KRI) of the MeshIdentity this trust was created from.')) }, { description });
+}
+
 export const MeshTrustSpecSchema = Type.Object(
   {
     trustDomain: str('Trust domain these CAs sign for.', { maxLength: TRUST_DOMAIN_MAX }),
@@ -31,14 +37,14 @@ export const MeshTrustSpecSchema = Type.Object(
       ),
       { listType: 'atomic' },
     ),
-    origin: opt(
-      Type.Object(
-        { kri: opt(str('Identifier of the resource (a MeshIdentity) this trust was created from.')) },
-        { description: 'Set when the control plane created this trust from a MeshIdentity.' },
-      ),
-    ),
+    origin: opt(originSchema('Deprecated (as in Kuma): the control plane records the origin in status.origin; accepted so older manifests still apply.')),
   },
   { description: 'Trusted CA bundles of a trust domain.', required: ['trustDomain', 'caBundles'] },
+);
+
+export const MeshTrustStatusSchema = Type.Object(
+  { origin: opt(originSchema('Set when the control plane created this trust from a MeshIdentity.')) },
+  { description: 'Observed state of the trust.' },
 );
 
 /** Whether `s` holds a PEM block that is not a private key (Kuma's test for a certificate). */
@@ -79,7 +85,8 @@ export const meshTrustDefinition: ResourceDefinition = defineResource({
   categories: ['kuma'],
   namespaced: true,
   description: 'MeshTrust lists the CA bundles trusted for one trust domain; the control plane keeps one per MeshIdentity.',
-  schema: Type.Object({ spec: MeshTrustSpecSchema }, { description: 'A mesh trust.' }),
+  schema: Type.Object({ spec: MeshTrustSpecSchema, status: opt(MeshTrustStatusSchema) }, { description: 'A mesh trust.' }),
+  subresources: { status: true },
   columns: [
     nameColumn,
     { name: 'Trust Domain', type: 'string', description: 'Trust domain of the bundles.', jsonPath: '.spec.trustDomain' },

@@ -21,8 +21,8 @@ describe('mesh bootstrap', () => {
     assert.ok(await api.client.resource(NAMESPACES).get(undefined, 'mesh-system'));
   });
 
-  it('offers the pod and control-plane-owned admission plugins', () => {
+  it('offers the pod, control-plane-owned and system-namespace admission plugins', () => {
     const plugins = meshAdmissionPlugins(api.registry, { workloadLabels: [], disallowMultipleMeshesPerNamespace: true, systemNamespace: 'kuma-system' });
-    assert.deepEqual(plugins.map((p) => p.name), ['MeshPod', 'MeshControlPlaneOwned']);
+    assert.deepEqual(plugins.map((p) => p.name), ['MeshPod', 'MeshControlPlaneOwned', 'MeshSystemNamespaceOnly']);
   });
 });

@@ -9,6 +9,7 @@ import type { Client } from '../../client/types.js';
 import type { MeshConfig } from '../../mesh/config.js';
 import { podAdmission } from '../../mesh/pod-admission.js';
 import { controlPlaneOwnedAdmission } from '../../mesh/workload-admission.js';
+import { systemNamespaceAdmission } from '../../mesh/system-namespace-admission.js';
 import type { AdmissionPlugin } from '../../registry/admission.js';
 import type { Registry } from '../../registry/registry.js';
 import { podDataplaneController } from './pod-dataplane-controller.js';
@@ -44,7 +45,7 @@ export async function startMeshControllers(client: Client, signal: AbortSignal, 
   if (!opts.informers) await informers.stopped();
 }
 
-/** Admission for meshed Pods and for the kinds only the control plane writes (Workload, DataplaneInsight). */
+/** Admission for meshed Pods, the kinds only the control plane writes (Workload, DataplaneInsight) and the system-namespace-only kinds (MeshIdentity, MeshTrust). */
 export function meshAdmissionPlugins(registry: Registry, config: MeshConfig): AdmissionPlugin[] {
-  return [podAdmission(registry, config), controlPlaneOwnedAdmission()];
+  return [podAdmission(registry, config), controlPlaneOwnedAdmission(), systemNamespaceAdmission(config)];
 }

@@ -73,6 +73,16 @@ describe('pod → Dataplane controller', () => {
     assert.equal((await dp('plain', 'opted-in'))!.metadata.labels!['kuma.io/workload'], 'default', 'ServiceAccount fallback');
   });
 
+  it('meshes pods labelled true or yes (on the pod or its namespace) as enabled does; a pod\'s disabled wins', async () => {
+    await createNamespace(api.client, 'by-true', { 'kuma.io/sidecar-injection': 'true' });
+    await createPod(pod('by-true', 'ns-true', { ports: [80] }));
+    await createPod(pod('by-true', 'opted-out', { labels: { 'kuma.io/sidecar-injection': 'disabled' }, ports: [80] }));
+    await createPod(pod('plain', 'pod-yes', { labels: { 'kuma.io/sidecar-injection': 'yes' }, ports: [80] }));
+    for (const [ns, name, ip] of [['by-true', 'opted-out', '10.3.0.3'], ['by-true', 'ns-true', '10.3.0.1'], ['plain', 'pod-yes', '10.3.0.2']]) await setPodStatus(api.client, ns, name, ip, true);
+    await eventually(async () => !!(await dp('by-true', 'ns-true')) && !!(await dp('plain', 'pod-yes')), 'dataplanes for true and yes');
+    assert.equal(await dp('by-true', 'opted-out'), undefined);
+  });
+
   it('follows the namespace joining and leaving the mesh', async () => {
     await createNamespace(api.client, 'later');
     await createPod(pod('later', 'api-1', { annotations: { 'kuma.io/workload': 'api' }, labels: { app: 'ignored' } }));

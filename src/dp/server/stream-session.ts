@@ -157,7 +157,7 @@ export class StreamSession {
 
   private async fail(err: DpError): Promise<void> {
     if (this.finished) return;
-    this.deps.log.info({ code: err.code, msg: err.message }, 'dp stream refused or ended');
+    this.deps.log.info({ code: err.code, error: err.message }, 'dp stream refused or ended');
     this.call.emit('error', { code: err.code, details: err.message });
     await this.finish(false);
   }
