@@ -43,6 +43,10 @@ import { startControllers } from './controllers.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
+import { rbacDefinitions } from '../api/rbac/index.js';
+import { startAuthorization } from './authorization.js';
+import { registerAccessReviewHandlers } from './access-review-handlers.js';
+import { openAuditor } from './audit.js';
 
 export interface ControlPlane {
   url: string;
@@ -63,6 +67,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   const defs: ResourceDefinition[] = [
     ...coreDefinitions,
     tokenReviewDefinition,
+    ...rbacDefinitions,
     ...kumaDefinitions,
     dataplaneTokenDefinition,
     computeWorkloadDefinition,
@@ -95,6 +100,10 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(serviceAccountAdmission(registry))
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
+  const authz = startAuthorization({ registry, admission, mode: opts.authorizationMode, signal: abort.signal, logger });
+  const auditor = opts.audit ? openAuditor(opts.audit, logger) : undefined;
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
   if (meshOn) for (const p of meshAdmissionPlugins(registry, meshConfig)) admission.register(p);
@@ -109,6 +118,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registerEvictionHandler(custom, registry);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
   registerDataplaneTokenHandler(custom, tokens.signer);
+  registerAccessReviewHandlers(custom, authz.authorizer);
   registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
@@ -135,6 +145,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     },
     ready: () => ready,
     serverAddress: () => address,
+    authorizer: authz.authorizer,
+    auditor,
   });
   const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
   server.headersTimeout = 0;
@@ -149,8 +161,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const url = `https://${urlHost}:${actualPort}`;
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
-  const abort = new AbortController();
-  setMaxListeners(0, abort.signal);
+  await authz.bootstrap();
   const full = !opts.apiOnly;
   const agent = full && opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
@@ -181,6 +192,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   }
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: adminToken });
+  await authz.synced();
   ready = true;
   logger.info({ url, storage: opts.storage, dpServer: dp?.address }, 'control plane started');
 
@@ -207,12 +219,14 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       compactor.stop();
       await controllersDone;
       await identity?.done;
+      await authz.done;
       api.endWatches();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();
       });
       cache.stop();
+      auditor?.close();
       await store.close();
     },
   };
