@@ -45,7 +45,7 @@ export function compileRule(rule: PolicyRule): CompiledRule {
     anySubresource: new Set(resources.filter((r) => r.startsWith('*/')).map((r) => r.slice(2))),
     names: new Set(rule.resourceNames),
     urls: new Set(urls),
-    urlPrefixes: urls.filter((u) => u.endsWith('*')).map((u) => u.slice(0, -1)),
+    urlPrefixes: urls.filter((u) => u.endsWith('*')).map((u) => u.replace(/\*+$/, '')),
     allUrls: urls.includes(ALL),
   };
 }
