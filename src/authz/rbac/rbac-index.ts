@@ -66,7 +66,10 @@ export class RbacIndex {
   private readonly clusterRoles = new Map<string, CompiledRule[]>();
   private readonly roles = new Map<string, CompiledRule[]>();
   private readonly bindings = new Map<string, Binding>();
+  /** Subject key (`u:name`, `g:name`) → grants; byUser / byGroup share the entries, keyed without prefix, so a request builds no strings. */
   private readonly subjects = new Map<string, SubjectGrants>();
+  private readonly byUser = new Map<string, SubjectGrants>();
+  private readonly byGroup = new Map<string, SubjectGrants>();
 
   /** Applies an added or modified object. */
   upsert(kind: RbacKind, obj: KObject): void {
@@ -88,7 +91,11 @@ export class RbacIndex {
       b.keys.push(subject.key);
       const grant: Grant = { binding: b, describe: `${where} of ${b.roleKind} ${JSON.stringify(b.roleName)} to ${subject.text}` };
       let g = this.subjects.get(subject.key);
-      if (!g) this.subjects.set(subject.key, (g = { cluster: [], byNamespace: new Map() }));
+      if (!g) {
+        g = { cluster: [], byNamespace: new Map() };
+        this.subjects.set(subject.key, g);
+        (subject.key.startsWith('u:') ? this.byUser : this.byGroup).set(subject.key.slice(2), g);
+      }
       if (ns === undefined) g.cluster.push(grant);
       else {
         const list = g.byNamespace.get(ns);
@@ -118,7 +125,10 @@ export class RbacIndex {
         if (left.length) g.byNamespace.set(ns, left);
         else g.byNamespace.delete(ns);
       }
-      if (g.cluster.length === 0 && g.byNamespace.size === 0) this.subjects.delete(k);
+      if (g.cluster.length === 0 && g.byNamespace.size === 0) {
+        this.subjects.delete(k);
+        (k.startsWith('u:') ? this.byUser : this.byGroup).delete(k.slice(2));
+      }
     }
   }
 
@@ -134,12 +144,11 @@ export class RbacIndex {
    * (cluster-wide grants first, as kube), until it returns false.
    */
   visitRules(user: UserInfo, namespace: string | undefined, visit: RuleVisitor): void {
-    if (!this.visitKey(userKey(user.username), namespace, visit)) return;
-    for (const group of user.groups) if (!this.visitKey(groupKey(group), namespace, visit)) return;
+    if (!this.visitSubject(this.byUser.get(user.username), namespace, visit)) return;
+    for (const group of user.groups) if (!this.visitSubject(this.byGroup.get(group), namespace, visit)) return;
   }
 
-  private visitKey(key: string, namespace: string | undefined, visit: RuleVisitor): boolean {
-    const g = this.subjects.get(key);
+  private visitSubject(g: SubjectGrants | undefined, namespace: string | undefined, visit: RuleVisitor): boolean {
     if (!g) return true;
     for (const grant of g.cluster) if (!this.visitGrant(grant, undefined, visit)) return false;
     if (namespace) {
