@@ -45,6 +45,7 @@ import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/i
 import { startIdentityControllers } from '../identity/index.js';
 import { rbacDefinitions } from '../api/rbac/index.js';
 import { startAuthorization } from './authorization.js';
+import type { ChainAuthorizer } from '../authz/create-authorizer.js';
 import { registerAccessReviewHandlers } from './access-review-handlers.js';
 import { openAuditor } from './audit.js';
 
@@ -58,6 +59,8 @@ export interface ControlPlane {
   registry: Registry;
   store: Store;
   logger: Logger;
+  /** The authorizer chain the API server asks (RBAC or AlwaysAllow, after system:masters). */
+  authorizer: ChainAuthorizer;
   stop(): Promise<void>;
 }
 
@@ -211,6 +214,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     registry,
     store,
     logger,
+    authorizer: authz.authorizer,
     async stop() {
       ready = false;
       await agent?.stop();
