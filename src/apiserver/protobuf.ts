@@ -1,7 +1,8 @@
 // Decodes the Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`)
 // that kubectl sends for a few typed calls (`create namespace`, `create
 // serviceaccount`, `create configmap`, `create secret generic`, `create token`,
-// `auth can-i`, `auth can-i --list`) into the JSON object the rest of the
+// `create role|clusterrole|rolebinding|clusterrolebinding`, `auth can-i`,
+// `auth can-i --list`, `auth whoami`) into the JSON object the rest of the
 // server works with. kubectl does not fall back to JSON on a 415,
 // so these kinds must decode; anything else is refused by name.
 //
@@ -16,7 +17,8 @@ import { badRequest, unsupportedMediaType } from '../api/errors.js';
 // 'quantityMap' is map<string, resource.Quantity{1 string}> (ResourceQuota, resource lists).
 // 'map' is map<string,string>; 'binaryMap' is map<string,bytes>, whose values
 // JSON carries as base64 strings (ConfigMap.binaryData, Secret.data).
-type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap' | 'quantityMap';
+// 'extraMap' is map<string, ExtraValue{1 repeated string}> (a user's extra facts).
+type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap' | 'quantityMap' | 'extraMap';
 
 interface FieldSpec {
   name: string;
@@ -149,6 +151,44 @@ const selfSubjectAccessReview: MessageSpec = {
   }),
 };
 
+const accessStatus: MessageSpec = {
+  1: { name: 'allowed', type: 'bool' },
+  2: str('reason'),
+  3: str('evaluationError'),
+  4: { name: 'denied', type: 'bool', omitFalse: true },
+};
+
+// SubjectAccessReview and LocalSubjectAccessReview share their spec.
+const subjectAccessReview: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: msg('spec', {
+    1: msg('resourceAttributes', resourceAttributes),
+    2: msg('nonResourceAttributes', { 1: str('path'), 2: str('verb') }),
+    3: str('user'),
+    4: strs('groups'),
+    5: { name: 'extra', type: 'extraMap' },
+    6: str('uid'),
+  }),
+  3: msg('status', accessStatus),
+};
+
+// k8s.io/api/authentication/v1
+const selfSubjectReview: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: msg('status', { 1: msg('userInfo', { 1: str('username'), 2: str('uid'), 3: strs('groups'), 4: { name: 'extra', type: 'extraMap' } }) }),
+};
+
+// k8s.io/api/rbac/v1
+const policyRule: MessageSpec = { 1: strs('verbs'), 2: strs('apiGroups'), 3: strs('resources'), 4: strs('resourceNames'), 5: strs('nonResourceURLs') };
+const labelSelector: MessageSpec = { 1: { name: 'matchLabels', type: 'map' }, 2: msg('matchExpressions', selectorRequirement, true) };
+const role: MessageSpec = { 1: msg('metadata', objectMeta), 2: msg('rules', policyRule, true) };
+const clusterRole: MessageSpec = { ...role, 3: msg('aggregationRule', { 1: msg('clusterRoleSelectors', labelSelector, true) }) };
+const roleBinding: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: msg('subjects', { 1: str('kind'), 2: str('apiGroup'), 3: str('name'), 4: str('namespace') }, true),
+  3: msg('roleRef', { 1: str('apiGroup'), 2: str('kind'), 3: str('name') }),
+};
+
 const selfSubjectRulesReview: MessageSpec = {
   1: msg('metadata', objectMeta),
   2: msg('spec', { 1: str('namespace') }),
@@ -180,6 +220,13 @@ const kinds: Record<string, MessageSpec> = {
   'authentication.k8s.io/v1/TokenRequest': tokenRequest,
   'authorization.k8s.io/v1/SelfSubjectAccessReview': selfSubjectAccessReview,
   'authorization.k8s.io/v1/SelfSubjectRulesReview': selfSubjectRulesReview,
+  'authorization.k8s.io/v1/SubjectAccessReview': subjectAccessReview,
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': subjectAccessReview,
+  'authentication.k8s.io/v1/SelfSubjectReview': selfSubjectReview,
+  'rbac.authorization.k8s.io/v1/Role': role,
+  'rbac.authorization.k8s.io/v1/ClusterRole': clusterRole,
+  'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding,
 };
 
 // runtime.Unknown, the envelope every protobuf object travels in.
@@ -213,15 +260,16 @@ function decodeTime(r: Reader, end: number): string | undefined {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function decodeMapEntry(r: Reader, end: number, kind: 'map' | 'binaryMap' | 'quantityMap'): [string, string] {
+function decodeMapEntry(r: Reader, end: number, kind: 'map' | 'binaryMap' | 'quantityMap' | 'extraMap'): [string, string | string[]] {
   let key = '';
-  let value = '';
+  let value: string | string[] = kind === 'extraMap' ? [] : '';
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === ((1 << 3) | WIRE_LEN)) key = r.string();
     else if (tag === ((2 << 3) | WIRE_LEN)) {
       if (kind === 'binaryMap') value = Buffer.from(r.bytes()).toString('base64');
       else if (kind === 'quantityMap') value = String((decodeMessage(r, r.uint32() + r.pos, { 1: str('string') }).string as string | undefined) ?? '');
+      else if (kind === 'extraMap') value = (decodeMessage(r, r.uint32() + r.pos, { 1: strs('items') }).items as string[] | undefined) ?? [];
       else value = r.string();
     } else r.skipType(tag & 7);
   }
@@ -245,7 +293,7 @@ function readValue(r: Reader, f: FieldSpec): unknown {
       const end = r.uint32() + r.pos;
       if (end > r.len) throw new RangeError(`index out of range: ${end} > ${r.len}`);
       if (f.type === 'time') return decodeTime(r, end);
-      if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap') return decodeMapEntry(r, end, f.type);
+      if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap' || f.type === 'extraMap') return decodeMapEntry(r, end, f.type);
       return decodeMessage(r, end, f.type);
     }
   }
@@ -269,9 +317,9 @@ function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record<string
       continue;
     }
     const v = readValue(r, f);
-    if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap') {
-      const [k, val] = v as [string, string];
-      ((out[f.name] ??= {}) as Record<string, string>)[k] = val;
+    if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap' || f.type === 'extraMap') {
+      const [k, val] = v as [string, string | string[]];
+      ((out[f.name] ??= {}) as Record<string, string | string[]>)[k] = val;
     } else if (f.repeated) {
       ((out[f.name] ??= []) as unknown[]).push(v);
     } else if (isEmpty(f, v)) {

@@ -1,6 +1,7 @@
-// The API server's HTTP(S) front: authentication, non-resource endpoints
-// (version, health, discovery, OpenAPI, metrics), and routing of resource
-// requests to the generic handlers. Errors become Status objects here only.
+// The API server's HTTP(S) front: authentication, impersonation, audit,
+// authorization, non-resource endpoints (version, health, discovery, OpenAPI,
+// metrics), and routing of resource requests to the generic handlers. Errors
+// become Status objects here only.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -9,11 +10,13 @@ import { ApiError, notFound, unauthorized } from '../api/errors.js';
 import type { Registry } from '../registry/registry.js';
 import type { Authenticator } from '../security/index.js';
 import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from '../authz/index.js';
-import { readBody } from './body.js';
+import { impersonate, wantsImpersonation } from '../authz/impersonation.js';
+import type { AuditRecord, Auditor } from '../audit/auditor.js';
+import { decodeBody, mediaType, readBody } from './body.js';
 import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiPublisher } from './openapi.js';
-import { parseRequestInfo, type ResourceRequest } from './request-info.js';
+import { parseRequestInfo, type RequestInfo, type ResourceRequest } from './request-info.js';
 import { warningHeaders, type HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
 import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
@@ -40,6 +43,8 @@ export interface ApiServerDeps {
   authorizer?: Authorizer;
   /** Extra `Warning:` headers for a get or list (say, of objects the answer leaves out); must be cheap. */
   readWarnings?: (info: ResourceRequest) => string[];
+  /** Writes the audit log (off when absent). */
+  auditor?: Auditor;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -67,21 +72,35 @@ export class ApiServer {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'https://localhost');
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    const body: BodyHolder = {};
+    let audit: AuditRecord | undefined;
     let code = 200;
     try {
       let user: UserInfo | null = null;
       if (!PUBLIC_PATHS.has(url.pathname)) {
         user = await this.deps.authenticator.authenticate(req.headers.authorization);
         if (!user) throw unauthorized();
+        const authorizer = this.deps.authorizer ?? alwaysAllow;
+        if (this.deps.auditor) audit = this.beginAudit(req, res, info, user, url.pathname, body);
+        if (wantsImpersonation(req.headers)) {
+          user = impersonate(user, req.headersDistinct, authorizer);
+          if (audit) audit.impersonatedUser = user;
+        }
         const attrs = requestAttributes(user, info, req.method ?? 'GET');
-        const verdict = (this.deps.authorizer ?? alwaysAllow).authorize(attrs);
+        const verdict = authorizer.authorize(attrs);
+        if (audit) {
+          audit.annotations['authorization.k8s.io/decision'] = verdict.decision === 'allow' ? 'allow' : 'forbid';
+          audit.annotations['authorization.k8s.io/reason'] = verdict.reason;
+        }
         if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
       }
       if (info.kind === 'nonResource') await this.serveNonResource(req, res, url);
-      else await this.serveResource(req, res, info, url.searchParams, user!);
+      else await this.serveResource(req, res, info, url.searchParams, user!, body);
       code = res.statusCode;
     } catch (e) {
-      code = writeError(res, e).code;
+      const err = writeError(res, e);
+      code = err.code;
+      if (audit) audit.error = err;
       if (code >= 500) this.deps.logger.error({ err: e, method: req.method, url: req.url }, 'request failed');
     } finally {
       if (info.kind === 'resource') {
@@ -92,7 +111,60 @@ export class ApiServer {
     }
   }
 
-  private async serveResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, user: UserInfo): Promise<void> {
+  /**
+   * Starts the audit record of an authenticated request and arranges its
+   * later stages: ResponseStarted when a long-running response sends its
+   * headers, ResponseComplete (with the bodies the level asks for) when the
+   * response ends.
+   */
+  private beginAudit(req: IncomingMessage, res: ServerResponse, info: RequestInfo, user: UserInfo, path: string, body: BodyHolder): AuditRecord | undefined {
+    const resource = info.kind === 'resource';
+    const rec = this.deps.auditor!.begin(
+      {
+        user,
+        verb: resource ? info.verb : (req.method ?? 'GET').toLowerCase(),
+        resourceRequest: resource,
+        apiGroup: resource ? info.group : undefined,
+        resource: resource ? info.resource : undefined,
+        subresource: resource ? info.subresource : undefined,
+        namespace: resource ? info.namespace : undefined,
+        name: resource ? info.name : undefined,
+        path,
+      },
+      {
+        requestURI: req.url ?? '/',
+        sourceIPs: [req.socket.remoteAddress ?? ''].filter(Boolean),
+        userAgent: req.headers['user-agent'],
+        apiVersion: resource ? info.version : undefined,
+      },
+    );
+    if (!rec) return undefined;
+    const longRunning = resource && (info.verb === 'watch' || (info.subresource === 'log' && /[?&]follow=(true|1)/.test(req.url ?? '')));
+    if (longRunning) {
+      const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+      res.writeHead = ((...a: unknown[]) => {
+        rec.stage('ResponseStarted', typeof a[0] === 'number' ? a[0] : undefined);
+        res.writeHead = writeHead as ServerResponse['writeHead'];
+        return writeHead(...a);
+      }) as ServerResponse['writeHead'];
+    } else if (rec.wantsResponseBody) {
+      const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+      res.end = ((...a: unknown[]) => {
+        const chunk = a[0];
+        if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) rec.responseObject = parseJson(chunk.toString());
+        return end(...a);
+      }) as ServerResponse['end'];
+    }
+    res.once('close', () => {
+      void (async () => {
+        if (rec.wantsRequestBody && body.promise) rec.requestObject = await decodedBody(req, body.promise);
+        rec.stage('ResponseComplete', res.statusCode, rec.error);
+      })();
+    });
+    return rec;
+  }
+
+  private async serveResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, user: UserInfo, body: BodyHolder): Promise<void> {
     const store = this.deps.registry.lookup(info.group, info.version, info.resource);
     if (!store) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (!store.def.namespaced && info.namespace !== undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -106,8 +178,7 @@ export class ApiServer {
       const headers = warningHeaders(this.deps.readWarnings(info));
       if (headers) res.setHeader('Warning', headers.Warning); // kept by writeHead, errors (404) included
     }
-    let bodyPromise: Promise<Buffer> | undefined;
-    const ctx: HandlerContext = { req, res, info, query, store, user, body: () => (bodyPromise ??= readBody(req)) };
+    const ctx: HandlerContext = { req, res, info, query, store, user, body: () => (body.promise ??= readBody(req)) };
     if (info.verb === 'watch') {
       const gauge = { group: info.group, resource: info.resource };
       this.deps.metrics.watches.inc(gauge);
@@ -177,4 +248,25 @@ export class ApiServer {
 function text(res: ServerResponse, code: number, body: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** The request body, once a handler has read it (the audit log may want it after). */
+interface BodyHolder {
+  promise?: Promise<Buffer>;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function decodedBody(req: IncomingMessage, p: Promise<Buffer>): Promise<unknown> {
+  try {
+    return decodeBody(await p, mediaType(req), false).value;
+  } catch {
+    return undefined;
+  }
 }

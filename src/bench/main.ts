@@ -13,6 +13,7 @@ import { runSchedulerBench } from './scheduler-bench.js';
 import { runMeshBench } from './mesh-bench.js';
 import { runComputeBench } from './compute-bench.js';
 import { runIdentityBench } from './identity-bench.js';
+import { runRbacBench } from './rbac-bench.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const CONCURRENCY = 32;
@@ -77,7 +78,7 @@ async function apiRates(kind: 'sqlite' | 'memory') {
 
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 
-const only = new Set((process.env.BENCH_ONLY ?? 'api,scheduler,mesh,compute,identity').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'api,rbac,scheduler,mesh,compute,identity').split(','));
 
 async function main() {
   if (only.has('api')) {
@@ -87,6 +88,10 @@ async function main() {
       const api = await apiRates(kind);
       console.log(`${kind.padEnd(7)} raw storage creates/s ${fmt(raw)} | API creates/s ${fmt(api.create)} (${((api.create / raw) * 100).toFixed(1)}% of raw) | API merge patches/s ${fmt(api.patch)} | list of ${N} ${api.listMs.toFixed(1)} ms`);
     }
+  }
+  if (only.has('rbac')) {
+    console.log('\n== Authorization');
+    for (const line of await runRbacBench()) console.log(line);
   }
   if (only.has('scheduler')) {
     console.log('\n== Scheduler');

@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { startControlPlane } from '../controlplane/control-plane.js';
 import { secretsOptionsError } from '../controlplane/cluster-credentials.js';
 import { replicaNameError } from '../controlplane/replica-name.js';
-import { DEFAULT_FEATURE_GATES, loadConfigFile, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
 import { parseLogFormat } from '../logging/logger.js';
 import { workloadApiFrom } from '../controlplane/workload-api.js';
+import { DEFAULT_FEATURE_GATES, loadConfigFile, parseAuthorizationMode, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
 
 const help = `workplane serve: run the control plane
 
@@ -33,6 +33,11 @@ Flags:
   --dp-port PORT             DP server (gRPC/TLS) port for data plane proxies (default 5678; 0 = free)
   --node-grace-period S      seconds without heartbeat before a node is Unknown (default 40)
   --node-eviction-seconds S  default toleration of not-ready/unreachable nodes (default 300)
+  --authorization-mode MODE  RBAC (default) | AlwaysAllow (every authenticated user may do everything)
+  --audit-log-path FILE      write the audit log (JSON lines, audit.k8s.io/v1 Events) here; - for stdout
+  --audit-policy-file FILE   audit Policy (audit.k8s.io/v1) choosing each request's level
+  --audit-log-maxsize MB     rotate the audit log at this size (default 100; 0 never)
+  --audit-log-maxbackup N    rotated audit logs kept (default 10; 0 all)
   --log-level LEVEL          pino level (default info)
   --log-format FORMAT        text (one readable line per record) | json (default: text when stderr is a terminal, else json)`;
 
@@ -60,6 +65,11 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'node-eviction-seconds': { type: 'string', default: '300' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
       'log-format': { type: 'string', default: process.env.WORKPLANE_LOG_FORMAT },
+      'authorization-mode': { type: 'string', default: 'RBAC' },
+      'audit-log-path': { type: 'string' },
+      'audit-policy-file': { type: 'string' },
+      'audit-log-maxsize': { type: 'string', default: '100' },
+      'audit-log-maxbackup': { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -101,7 +111,22 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     dpPort: values['dp-port'] === undefined ? undefined : positive('dp-port', values['dp-port']),
     nodeGracePeriodSeconds: positive('node-grace-period', values['node-grace-period']!),
     nodeEvictionSeconds: positive('node-eviction-seconds', values['node-eviction-seconds']!),
+    authorizationMode: parseAuthorizationMode(values['authorization-mode']!),
+    audit: values['audit-log-path']
+      ? {
+          logPath: values['audit-log-path'],
+          policyFile: values['audit-policy-file'],
+          maxSizeMB: count('audit-log-maxsize', values['audit-log-maxsize']!),
+          maxBackups: count('audit-log-maxbackup', values['audit-log-maxbackup']!),
+        }
+      : undefined,
   };
+}
+
+function count(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a non-negative integer`);
+  return n;
 }
 
 function positive(flag: string, text: string): number {

@@ -48,6 +48,11 @@ import { startIdentityControllers } from '../identity/index.js';
 import { createLogger } from '../logging/logger.js';
 import { HiddenWorkloads } from './hidden-workloads.js';
 import { bareWorkloadGroup, orderForWorkloadApi } from './workload-api.js';
+import { rbacDefinitions } from '../api/rbac/index.js';
+import { startAuthorization } from './authorization.js';
+import type { ChainAuthorizer } from '../authz/create-authorizer.js';
+import { registerAccessReviewHandlers } from './access-review-handlers.js';
+import { openAuditor } from './audit.js';
 
 export interface ControlPlane {
   url: string;
@@ -59,6 +64,8 @@ export interface ControlPlane {
   registry: Registry;
   store: Store;
   logger: Logger;
+  /** The authorizer chain the API server asks (RBAC or AlwaysAllow, after system:masters). */
+  authorizer: ChainAuthorizer;
   stop(): Promise<void>;
 }
 
@@ -69,6 +76,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   const defs: ResourceDefinition[] = [
     ...coreDefinitions,
     tokenReviewDefinition,
+    ...rbacDefinitions,
     ...kumaDefinitions,
     dataplaneTokenDefinition,
     computeWorkloadDefinition,
@@ -107,6 +115,10 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(serviceAccountAdmission(registry))
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
+  const authz = startAuthorization({ registry, admission, mode: opts.authorizationMode, signal: abort.signal, logger });
+  const auditor = opts.audit ? openAuditor(opts.audit, logger) : undefined;
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
   if (meshOn) for (const p of meshAdmissionPlugins(registry, meshConfig)) admission.register(p);
@@ -120,6 +132,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registerEvictionHandler(custom, registry);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
   registerDataplaneTokenHandler(custom, tokens.signer);
+  registerAccessReviewHandlers(custom, authz.authorizer);
   registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
@@ -147,6 +160,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     ready: () => ready,
     serverAddress: () => address,
     readWarnings: (info) => hiddenWorkloads.warningsFor(info),
+    authorizer: authz.authorizer,
+    auditor,
   });
   const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
   server.headersTimeout = 0;
@@ -161,8 +176,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const url = `https://${urlHost}:${actualPort}`;
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
-  const abort = new AbortController();
-  setMaxListeners(0, abort.signal);
+  await authz.bootstrap();
   const full = !opts.apiOnly;
   const agent = full && opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, namePrefix: inProcessNodePrefix(replicaName), runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
@@ -193,6 +207,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   }
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: adminToken });
+  await authz.synced();
   ready = true;
   logger.info({ url, storage: opts.storage, dpServer: dp?.address }, 'control plane started');
 
@@ -211,6 +226,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     registry,
     store,
     logger,
+    authorizer: authz.authorizer,
     async stop() {
       ready = false;
       await agent?.stop();
@@ -219,6 +235,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       compactor.stop();
       await controllersDone;
       await identity?.done;
+      await authz.done;
       api.endWatches();
       hiddenWorkloads.stop();
       await new Promise<void>((res) => {
@@ -226,6 +243,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
         for (const s of sockets) s.destroy();
       });
       cache.stop();
+      auditor?.close();
       await store.close();
     },
   };

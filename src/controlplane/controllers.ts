@@ -16,6 +16,7 @@ import type { MeshConfig } from '../mesh/config.js';
 import type { Registry } from '../registry/registry.js';
 import { Scheduler, registryBinder } from '../scheduler/index.js';
 import { startCoreControllers } from './core-controllers.js';
+import { clusterRoleAggregationController } from '../controllers/rbac/clusterrole-aggregation-controller.js';
 import type { ServeOptions } from './options.js';
 
 export interface ControllerSet {
@@ -41,7 +42,11 @@ export async function runControllers(set: ControllerSet, signal: AbortSignal): P
     featureGates: { GangScheduling: opts.featureGates.GangScheduling !== false, GenericWorkload: opts.featureGates.GenericWorkload !== false },
     log: logger,
   });
-  const running: Promise<unknown>[] = [scheduler.start(signal), startComputeControllers(client('workplane-controllers'), signal, { log: logger })];
+  const running: Promise<unknown>[] = [
+    scheduler.start(signal),
+    startComputeControllers(client('workplane-controllers'), signal, { log: logger }),
+    clusterRoleAggregationController(client('clusterrole-aggregation-controller'), { log: logger }).start(signal),
+  ];
   if (set.mesh) running.push(startMeshControllers(client('workplane-controllers'), signal, { config: set.mesh, log: logger }));
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   await core.stop();

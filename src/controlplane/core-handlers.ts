@@ -1,6 +1,6 @@
-// Handlers for core subresources and review kinds that are not plain storage:
-// namespaces/finalize, serviceaccounts/token (TokenRequest), pods/binding,
-// SelfSubjectAccessReview and SelfSubjectRulesReview.
+// Handlers for core subresources that are not plain storage:
+// namespaces/finalize, serviceaccounts/token (TokenRequest), pods/binding.
+// The review kinds are answered in access-review-handlers.ts.
 
 import { ApiError, badRequest, fieldError, invalid } from '../api/errors.js';
 import { isPlainObject } from '../api/object.js';
@@ -91,26 +91,6 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
     );
     writeJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, JSON_TYPE);
   });
-
-  const review = (kind: string, status: Record<string, unknown>) => async (ctx: HandlerContext) => {
-    const body = await bodyObject(ctx);
-    writeJson(
-      ctx.res,
-      201,
-      { kind, apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: body.spec ?? {}, status },
-      JSON_TYPE,
-    );
-  };
-  // Workplane authorizes every authenticated user for everything (no RBAC yet), and says so.
-  custom.register('authorization.k8s.io/selfsubjectaccessreviews', review('SelfSubjectAccessReview', { allowed: true, reason: 'workplane: every authenticated user is authorized' }));
-  custom.register(
-    'authorization.k8s.io/selfsubjectrulesreviews',
-    review('SelfSubjectRulesReview', {
-      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-      incomplete: false,
-    }),
-  );
 }
 
 /** As kube-apiserver: a token is bound only to a live Pod or Secret (uid matching), and a Pod must run as the account. */

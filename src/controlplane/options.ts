@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { StoreKind } from '../storage/open-store.js';
 import type { LogFormat } from '../logging/logger.js';
 import type { WorkloadApi } from './workload-api.js';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from '../authz/create-authorizer.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -42,6 +43,26 @@ export interface ServeOptions {
   nodeEvictionSeconds?: number;
   /** Seconds of storage history kept for watches before compaction. */
   compactionIntervalSeconds: number;
+  /** RBAC (default) or AlwaysAllow (every authenticated user may do everything). */
+  authorizationMode: AuthorizationMode;
+  /** Audit log (off unless a path is given). */
+  audit?: AuditOptions;
+}
+
+export interface AuditOptions {
+  /** Where the JSON lines go; `-` for standard output. */
+  logPath: string;
+  /** kube Policy file choosing each request's level; without one nothing is logged. */
+  policyFile?: string;
+  /** Rotate at this many megabytes (0: never). */
+  maxSizeMB: number;
+  /** Rotated files kept (0: all). */
+  maxBackups: number;
+}
+
+export function parseAuthorizationMode(text: string): AuthorizationMode {
+  if ((AUTHORIZATION_MODES as readonly string[]).includes(text)) return text as AuthorizationMode;
+  throw new Error(`--authorization-mode must be one of ${AUTHORIZATION_MODES.join(', ')}, not "${text}"`);
 }
 
 export const DEFAULT_FEATURE_GATES: Record<string, boolean> = { GenericWorkload: true, GangScheduling: true };
@@ -101,6 +122,7 @@ export function serveOptions(overrides: Partial<ServeOptions> = {}): ServeOption
     compactionIntervalSeconds: 300,
     nodeGracePeriodSeconds: 40,
     nodeEvictionSeconds: 300,
+    authorizationMode: 'RBAC',
     ...overrides,
   };
 }

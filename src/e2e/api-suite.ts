@@ -266,6 +266,11 @@ export function runApiSuite(label: string, opts: () => ServerProcessOptions): vo
       await k.ok(['create', 'serviceaccount', 'robot', '-n', 'e2e']);
       const token = (await k.ok(['create', 'token', 'robot', '-n', 'e2e'])).trim();
       assert.match(token, /^eyJ/);
+      // The token authenticates; RBAC then refuses the robot until a RoleBinding grants it.
+      assert.match(await k.fails(['--token', token, 'get', 'widgets', '-n', 'e2e']), /User "system:serviceaccount:e2e:robot" cannot list resource "widgets"/);
+      await k.ok(['create', 'role', 'widget-reader', '--verb=get,list', '--resource=widgets.example.workplane.dev', '-n', 'e2e']);
+      await k.ok(['create', 'rolebinding', 'robot-reads-widgets', '--role=widget-reader', '--serviceaccount=e2e:robot', '-n', 'e2e']);
+      for (let i = 0; i < 200 && (await k.run(['auth', 'can-i', 'list', 'widgets.example.workplane.dev', '-n', 'e2e', '--as', 'system:serviceaccount:e2e:robot'])).stdout.trim() !== 'yes'; i++) await sleep(50);
       const asRobot = await k.ok(['--token', token, 'get', 'widgets', '-n', 'e2e', '-o', 'name']);
       assert.match(asRobot, /w1/);
       const bad = await k.run(['--token', 'nope', 'get', 'widgets', '-n', 'e2e']);

@@ -52,7 +52,11 @@ export class ServerProcess {
     if (this.opts.etcdEndpoints) args.push('--etcd-endpoints', this.opts.etcdEndpoints.join(','));
     if (this.opts.etcdPrefix) args.push('--etcd-prefix', this.opts.etcdPrefix);
     if (this.opts.secretsKeyFile) args.push('--secrets-key-file', this.opts.secretsKeyFile);
-    args.push(...(this.opts.extraArgs ?? []));
+    const extra = this.opts.extraArgs ?? [];
+    // The API port is fixed across restarts, which would put the DP server on the fixed 5678
+    // that another test (or program) may hold: take a free one unless the test chose.
+    if (!extra.includes('--dp-port')) args.push('--dp-port', '0');
+    args.push(...extra);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     await new Promise<void>((resolve, reject) => {

@@ -135,3 +135,64 @@ export const selfSubjectRulesReviewDefinition: ResourceDefinition = defineResour
     { description: 'A self subject rules review.' },
   ),
 });
+
+const SubjectAccessSpecSchema = Type.Object(
+  {
+    resourceAttributes: opt(ResourceAttributesSchema),
+    nonResourceAttributes: opt(NonResourceAttributesSchema),
+    user: opt(str('The user to check for.')),
+    groups: opt(stringList('The groups to check for.')),
+    extra: opt(Type.Object({}, { description: 'Extra facts of the user, as an authenticator would give them.', additionalProperties: stringList('Values of one fact.') })),
+    uid: opt(str('The user\'s uid.')),
+  },
+  { description: 'The action and the user to check; exactly one of resourceAttributes or nonResourceAttributes.' },
+);
+
+/** kube's ValidateSubjectAccessReviewSpec: one kind of attributes, and a user or a group. */
+export function validateSubjectAccessReview(o: KObject): FieldError[] {
+  const errs = validateSelfSubjectAccessReview(o);
+  const spec = section(o, 'spec');
+  const groups = Array.isArray(spec.groups) ? spec.groups : [];
+  if (!spec.user && groups.length === 0) errs.push(fieldError.invalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified'));
+  return errs;
+}
+
+/** A LocalSubjectAccessReview asks about its own namespace only. */
+export function validateLocalSubjectAccessReview(o: KObject): FieldError[] {
+  const errs = validateSubjectAccessReview(o);
+  const spec = section(o, 'spec');
+  if (isPlainObject(spec.nonResourceAttributes)) errs.push(fieldError.invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'));
+  const ra = isPlainObject(spec.resourceAttributes) ? spec.resourceAttributes : {};
+  if (ra.namespace && ra.namespace !== o.metadata.namespace) errs.push(fieldError.invalid('spec.resourceAttributes.namespace', ra.namespace, 'must match metadata.namespace'));
+  return errs;
+}
+
+const subjectAccessReview = (kind: string, plural: string, namespaced: boolean, description: string, validate: (o: KObject) => FieldError[]) =>
+  defineResource({
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    virtual: true,
+    description,
+    schema: Type.Object({ spec: opt(SubjectAccessSpecSchema), status: opt(AccessStatusSchema) }, { description: `A ${kind}.` }),
+    strategy: { validate },
+  });
+
+export const subjectAccessReviewDefinition: ResourceDefinition = subjectAccessReview(
+  'SubjectAccessReview',
+  'subjectaccessreviews',
+  false,
+  'Asks whether a given user may perform an action.',
+  validateSubjectAccessReview,
+);
+
+export const localSubjectAccessReviewDefinition: ResourceDefinition = subjectAccessReview(
+  'LocalSubjectAccessReview',
+  'localsubjectaccessreviews',
+  true,
+  'Asks whether a given user may perform an action in this namespace.',
+  validateLocalSubjectAccessReview,
+);

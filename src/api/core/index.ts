@@ -1,7 +1,7 @@
 // The core kinds Workplane serves (core/v1, coordination.k8s.io, authorization.k8s.io).
 
 import type { ResourceDefinition } from '../definition.js';
-import { selfSubjectAccessReviewDefinition, selfSubjectRulesReviewDefinition } from './access-reviews.js';
+import { localSubjectAccessReviewDefinition, selfSubjectAccessReviewDefinition, selfSubjectRulesReviewDefinition, subjectAccessReviewDefinition } from './access-reviews.js';
 import { configMapDefinition } from './config-map.js';
 import { eventDefinition } from './event.js';
 import { leaseDefinition } from './lease.js';
@@ -9,6 +9,7 @@ import { namespaceDefinition } from './namespace.js';
 import { nodeDefinition } from './node.js';
 import { podDefinition } from './pod.js';
 import { secretDefinition } from './secret.js';
+import { selfSubjectReviewDefinition } from './self-subject-review.js';
 import { serviceAccountDefinition } from './service-account.js';
 
 export * from './access-reviews.js';
@@ -23,6 +24,7 @@ export * from './pod-qos.js';
 export * from './pod-table.js';
 export * from './pod-update.js';
 export * from './secret.js';
+export * from './self-subject-review.js';
 export * from './service-account.js';
 export * from './token-request.js';
 
@@ -41,4 +43,7 @@ export const coreDefinitions: ResourceDefinition[] = [
   resourceQuotaDefinition,
   selfSubjectAccessReviewDefinition,
   selfSubjectRulesReviewDefinition,
+  subjectAccessReviewDefinition,
+  localSubjectAccessReviewDefinition,
+  selfSubjectReviewDefinition,
 ];

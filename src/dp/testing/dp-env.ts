@@ -92,6 +92,7 @@ export class DpEnv {
       version: { major: '1', minor: '32', gitVersion: 'v1.32.0+test' },
       ready: () => true,
       serverAddress: () => address,
+      authorizer: this.cp.authorizer,
     });
     const server = createServer({ cert: this.pki.certPem, key: this.pki.keyPem }, api.handle);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -36,7 +36,7 @@ test('spec errors are reported together', async () => {
   });
 });
 
-test('only administrators may mint dataplane tokens; the kind is create-only', async () => {
+test('RBAC decides who mints dataplane tokens (a bare ServiceAccount may not); the kind is create-only', async () => {
   const sa = await env.tokens.issue({ namespace: 'default', serviceAccount: 'default', uid: 'u', expirationSeconds: 600 });
   const conn = await loadKubeconfig(env.tokenApi!.kubeconfig);
   const asSa = new HttpTransport({ ...conn, token: sa.token });

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineResource, type ResourceDefinition } from '../../api/definition.js';
 import { parseGoDuration } from '../../api/duration.js';
-import { badRequest, fieldError, forbidden, invalid, type FieldError } from '../../api/errors.js';
+import { badRequest, fieldError, invalid, type FieldError } from '../../api/errors.js';
 import { isPlainObject } from '../../api/object.js';
 import { DEFAULT_MESH } from '../../api/kuma/labels.js';
 import { opt, str } from '../../api/schemas/index.js';
@@ -15,7 +15,7 @@ import { decodeBody, mediaType } from '../../apiserver/body.js';
 import type { HandlerContext } from '../../apiserver/request-context.js';
 import type { CustomHandlers } from '../../apiserver/resource-handler.js';
 import { JSON_TYPE, writeJson } from '../../apiserver/response.js';
-import { GROUP_MASTERS, type JwtSigner } from '../../security/index.js';
+import type { JwtSigner } from '../../security/index.js';
 import { DEFAULT_TOKEN_VALIDITY_SECONDS, issueDataplaneToken } from './dataplane-token.js';
 
 const KIND = 'DataplaneToken';
@@ -88,11 +88,8 @@ function parseSpec(body: Record<string, unknown>): TokenSpec {
 /** Serves POST /apis/kuma.io/v1alpha1/namespaces/{ns}/dataplanetokens with tokens from `signer`. */
 export function registerDataplaneTokenHandler(custom: CustomHandlers, signer: JwtSigner): void {
   custom.register(`${GROUP}/${PLURAL}`, async (ctx: HandlerContext) => {
+    // Who may mint proxy credentials is RBAC's call (`create dataplanetokens`; the admin role has it).
     const namespace = ctx.info.namespace!;
-    // No RBAC yet: minting proxy credentials is for administrators only.
-    if (!ctx.user.groups.includes(GROUP_MASTERS)) {
-      throw forbidden(`${PLURAL}.${GROUP} is forbidden: User "${ctx.user.username}" cannot create resource "${PLURAL}" in API group "${GROUP}" in the namespace "${namespace}"`);
-    }
     const { value } = decodeBody(await ctx.body(), mediaType(ctx.req), false);
     if (!isPlainObject(value)) throw badRequest('the object provided is unrecognized or malformed');
     const spec = parseSpec(value);
