@@ -10,6 +10,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Authenticator } from '../security/index.js';
 import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from '../authz/index.js';
 import { readBody } from './body.js';
+import { consoleFiles } from './console-files.js';
 import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiPublisher } from './openapi.js';
@@ -17,6 +18,7 @@ import { parseRequestInfo, type ResourceRequest } from './request-info.js';
 import type { HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
 import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
+import type { StaticFiles } from './static-files.js';
 
 export interface VersionInfo {
   major: string;
@@ -38,6 +40,8 @@ export interface ApiServerDeps {
   serverAddress: () => string;
   /** Decides whether an authenticated user may make the request (default: everyone may do everything). */
   authorizer?: Authorizer;
+  /** The web console's files, served at /console without credentials (default: the built bundle in dist/console/static). */
+  console?: StaticFiles;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -45,9 +49,11 @@ const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/hea
 export class ApiServer {
   readonly discovery: Discovery;
   private readonly openWatches = new Set<ServerResponse>();
+  private readonly console: StaticFiles;
 
   constructor(private readonly deps: ApiServerDeps) {
     this.discovery = new Discovery(deps.registry, deps.serverAddress);
+    this.console = deps.console ?? consoleFiles();
   }
 
   /** Ends open watch streams cleanly (terminating chunk), so clients resume rather than error. */
@@ -67,6 +73,8 @@ export class ApiServer {
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     let code = 200;
     try {
+      // The console's files are public: the page holds no data until the user gives it a token.
+      if (this.console.owns(url.pathname)) return this.console.serve(req, res, url.pathname);
       let user: UserInfo | null = null;
       if (!PUBLIC_PATHS.has(url.pathname)) {
         user = await this.deps.authenticator.authenticate(req.headers.authorization);
@@ -140,7 +148,7 @@ export class ApiServer {
       case '/openapi/v3':
         return writeJson(res, 200, this.deps.openapi.root());
       case '/':
-        return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+        return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/console', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
     }
     if (p.startsWith('/openapi/v3/')) {
       const doc = this.deps.openapi.document(p.slice('/openapi/v3/'.length));
