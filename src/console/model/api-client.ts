@@ -50,13 +50,19 @@ export class ApiClient {
   constructor(
     private readonly token: string,
     private readonly fetchFn: FetchFn = (i, init) => fetch(i, init),
+    /** Called when the API refuses the token (it expired or was revoked): the session is over. */
+    private readonly onUnauthorized?: () => void,
   ) {}
 
   private async send(path: string, opts: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: opts.accept ?? 'application/json' };
     if (opts.contentType) headers['Content-Type'] = opts.contentType;
     const res = await this.fetchFn(path, { method: opts.method ?? 'GET', headers, body: opts.body, signal: opts.signal, credentials: 'omit' });
-    if (!res.ok) throw await errorFromResponse(res);
+    if (!res.ok) {
+      const err = await errorFromResponse(res);
+      if (err.code === 401) this.onUnauthorized?.();
+      throw err;
+    }
     return res;
   }
 
