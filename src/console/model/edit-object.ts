@@ -8,11 +8,16 @@ import { parse, stringify } from 'yaml';
 import type { KObject } from '../../api/object.js';
 import { objectPath, type ApiResources, type ResourceType } from './discovery.js';
 
-/** The object as YAML for the editor; managedFields are bookkeeping nobody edits by hand (kubectl hides them too). */
+/**
+ * The object as YAML for the editor, keys sorted as `kubectl get -o yaml`
+ * prints them (so spec comes before status whatever order the server
+ * stored); managedFields are bookkeeping nobody edits by hand (kubectl hides
+ * them too).
+ */
 export function toEditableYaml(obj: KObject): string {
   const copy = structuredClone(obj);
   delete copy.metadata.managedFields;
-  return stringify(copy, { lineWidth: 0 });
+  return stringify(copy, { lineWidth: 0, sortMapEntries: true });
 }
 
 export class EditError extends Error {}

@@ -60,7 +60,7 @@ export function ObjectEditor({ path }: { path: string | null }) {
 
   const title = loaded ? `${loaded.kind ?? ''} ${loaded.metadata.namespace ? `${loaded.metadata.namespace}/` : ''}${loaded.metadata.name}` : path ? path : 'New object';
   return (
-    <section class="editor" aria-labelledby="editor-title">
+    <section class="editor" aria-labelledby="editor-title" data-loaded={loaded ? `${loaded.kind}/${loaded.metadata.name}` : undefined}>
       <h2 id="editor-title">{title}</h2>
       {loaded && (
         <p>
