@@ -61,6 +61,30 @@ type: Normal
 source: {component: console-test}
 `;
 
+const MESH_IDENTITY = `apiVersion: kuma.io/v1alpha1
+kind: MeshIdentity
+metadata: {name: demo-identity, namespace: kuma-system, labels: {kuma.io/mesh: default}}
+spec:
+  selector: {dataplane: {matchLabels: {kuma.io/workload: demo-workload}}}
+  spiffeID: {trustDomain: example.com, path: "/workload/{{ .Workload }}"}
+  provider:
+    type: Bundled
+    bundled: {meshTrustCreation: Enabled, insecureAllowSelfSigned: true, autogenerate: {enabled: true}}
+`;
+
+const meshedPod = (name: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: mesh-demo
+  annotations: {kuma.io/workload: demo-workload}
+spec:
+  containers:
+  - name: app
+    image: demo-app:1.0
+    ports: [{containerPort: 8080}]
+`;
+
 /** GET without any credentials, trusting the server's CA. */
 function fetchPublic(url: string, ca: string): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -196,6 +220,31 @@ describe('web console in a browser', () => {
     assert.equal(await extra.locator('[data-capacity=cpu]').textContent(), '4');
     assert.equal(await extra.locator('[data-allocatable=cpu]').textContent(), '4');
     assert.equal(await extra.locator('[data-requested=cpu]').textContent(), '3');
+  });
+
+  it('shows a mesh Workload with its connected proxies, and the MeshIdentity with the certificates it issued', async () => {
+    await k.ok(['apply', '-f', '-'], MESH_IDENTITY);
+    await k.ok(['create', 'namespace', 'mesh-demo']);
+    await k.ok(['label', 'namespace', 'mesh-demo', 'kuma.io/sidecar-injection=enabled']);
+    await open('#/workloads/mesh');
+    await page.getByRole('heading', { name: 'Mesh workloads' }).waitFor();
+    for (const n of ['demo-1', 'demo-2']) await k.ok(['apply', '-f', '-'], meshedPod(n));
+    const card = page.getByTestId('mesh-workload-demo-workload');
+    await card.locator('[data-count=connected]', { hasText: '2' }).waitFor();
+    assert.equal(await card.locator('[data-count=total]').textContent(), '2');
+    await countIs('[data-testid=mesh-workload-demo-workload] tr[data-proxy]', 2);
+    await card.locator('tr[data-proxy] td.mono', { hasText: 'spiffe://example.com/workload/demo-workload' }).nth(1).waitFor();
+    assert.match((await card.locator('tr[data-proxy]').first().textContent()) ?? '', /connected/);
+
+    await open('#/identities');
+    const identity = page.getByTestId('identity-demo-identity');
+    await identity.locator('.badge', { hasText: 'Ready=True' }).waitFor();
+    await countIs('[data-testid=identity-demo-identity] tr[data-dataplane]', 2);
+    const row = (await identity.locator('tr[data-dataplane]').first().textContent()) ?? '';
+    assert.match(row, /mesh-demo\/demo-[12].*spiffe:\/\/example\.com\/workload\/demo-workload.*in \d+h/, row);
+    const expires = await identity.locator('tr[data-dataplane] time').first().getAttribute('datetime');
+    const issued = await k.ok(['get', 'dataplaneinsights', '-n', 'mesh-demo', '-o', 'jsonpath={.items[*].status.mTLS.certificateExpirationTime}']);
+    assert.ok(expires && issued.split(' ').includes(expires), `${expires} among ${issued}`);
   });
 
   it('edits an object as YAML: Save replaces it, a stale Save shows the Conflict, Apply shows Invalid with the API message', async () => {
