@@ -268,6 +268,14 @@ describe('web console in a browser', () => {
     assert.match(await outcome('Conflict'), /Conflict \(409\): Operation cannot be fulfilled on configmaps "settings": the object has been modified/);
     assert.equal(await k.ok(['get', 'configmap', 'settings', '-n', 'project-shop', '-o', 'jsonpath={.data.color}']), 'green');
 
+    // A new object from the browser's template: Apply creates it, and the editor moves to it.
+    await open('#/resources/core/configmaps');
+    await page.getByRole('link', { name: 'New ConfigMap' }).click();
+    await yaml.fill('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: created-here\n  namespace: project-shop\ndata:\n  made: by-the-console\n');
+    await page.getByRole('button', { name: 'Apply (server-side)' }).click();
+    await editorLoaded('ConfigMap', 'created-here');
+    assert.equal(await k.ok(['get', 'configmap', 'created-here', '-n', 'project-shop', '-o', 'jsonpath={.data.made}']), 'by-the-console');
+
     // Server-side apply of an invalid compute Workload: the Status message, and nothing changes.
     await open('#/resources/compute.miloapis.com/workloads');
     await page.locator('[data-testid=object-list] tr[data-name=web] a').click();

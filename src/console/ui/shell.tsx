@@ -66,7 +66,7 @@ function viewFor(current: string, parts: string[], params: URLSearchParams) {
     case 'resources':
       return <ResourcesView group={parts[1]} resource={parts[2]} />;
     case 'edit':
-      return <ObjectEditor key={params.toString()} path={params.get('path')} />;
+      return <ObjectEditor key={params.toString()} path={params.get('path')} template={params} />;
     default:
       return <p class="notice">No such view: {current}</p>;
   }

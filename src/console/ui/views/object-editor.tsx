@@ -14,9 +14,9 @@ type Outcome = { ok: true; text: string } | { ok: false; text: string; reason?: 
 
 const isApiPath = (p: string) => /^\/apis?\//.test(p) && !p.includes('..');
 
-export function ObjectEditor({ path }: { path: string | null }) {
+/** `path`: the object's API path; without one, a new object from `template` (apiVersion, kind, namespace). */
+export function ObjectEditor({ path, template }: { path: string | null; template: URLSearchParams }) {
   const { api, resources, namespace } = useSession();
-  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
   const [text, setText] = useState('');
   const [loaded, setLoaded] = useState<KObject | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -24,8 +24,8 @@ export function ObjectEditor({ path }: { path: string | null }) {
 
   const load = async () => {
     if (!path) {
-      const ns = params.get('namespace') ?? namespace;
-      setText(`apiVersion: ${params.get('apiVersion') ?? 'v1'}\nkind: ${params.get('kind') ?? 'ConfigMap'}\nmetadata:\n  name: ''\n${ns ? `  namespace: ${ns}\n` : ''}`);
+      const ns = template.get('namespace') ?? namespace;
+      setText(`apiVersion: ${template.get('apiVersion') ?? 'v1'}\nkind: ${template.get('kind') ?? 'ConfigMap'}\nmetadata:\n  name: ''\n${ns ? `  namespace: ${ns}\n` : ''}`);
       return;
     }
     if (!isApiPath(path)) return setOutcome({ ok: false, text: `not an API object path: ${path}` });
