@@ -13,6 +13,7 @@ import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from 
 import { impersonate, wantsImpersonation } from '../authz/impersonation.js';
 import type { AuditRecord, Auditor } from '../audit/auditor.js';
 import { decodeBody, mediaType, readBody } from './body.js';
+import { consoleFiles } from './console-files.js';
 import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiPublisher } from './openapi.js';
@@ -20,6 +21,7 @@ import { parseRequestInfo, type RequestInfo, type ResourceRequest } from './requ
 import { warningHeaders, type HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
 import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
+import type { StaticFiles } from './static-files.js';
 
 export interface VersionInfo {
   major: string;
@@ -45,6 +47,8 @@ export interface ApiServerDeps {
   readWarnings?: (info: ResourceRequest) => string[];
   /** Writes the audit log (off when absent). */
   auditor?: Auditor;
+  /** The web console's files, served at /console without credentials (default: the built bundle in dist/console/static). */
+  console?: StaticFiles;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -52,9 +56,11 @@ const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/hea
 export class ApiServer {
   readonly discovery: Discovery;
   private readonly openWatches = new Set<ServerResponse>();
+  private readonly console: StaticFiles;
 
   constructor(private readonly deps: ApiServerDeps) {
     this.discovery = new Discovery(deps.registry, deps.serverAddress);
+    this.console = deps.console ?? consoleFiles();
   }
 
   /** Ends open watch streams cleanly (terminating chunk), so clients resume rather than error. */
@@ -76,6 +82,8 @@ export class ApiServer {
     let audit: AuditRecord | undefined;
     let code = 200;
     try {
+      // The console's files are public: the page holds no data until the user gives it a token.
+      if (this.console.owns(url.pathname)) return this.console.serve(req, res, url.pathname);
       let user: UserInfo | null = null;
       if (!PUBLIC_PATHS.has(url.pathname)) {
         user = await this.deps.authenticator.authenticate(req.headers.authorization);
@@ -217,7 +225,7 @@ export class ApiServer {
       case '/openapi/v3':
         return writeJson(res, 200, this.deps.openapi.root());
       case '/':
-        return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+        return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/console', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
     }
     if (p.startsWith('/openapi/v3/')) {
       const doc = this.deps.openapi.document(p.slice('/openapi/v3/'.length));
