@@ -86,6 +86,8 @@ export interface ResourceDefinition {
   nameFormat?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
   /** Create-only review kinds (SelfSubjectAccessReview...) that are never stored. */
   virtual?: boolean;
+  /** When several versions of a kind share storage (CRDs): the version objects are stored as. */
+  storageVersion?: string;
 }
 
 export const gvString = (d: Pick<ResourceDefinition, 'group' | 'version'>) => (d.group ? `${d.group}/${d.version}` : d.version);
