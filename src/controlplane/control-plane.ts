@@ -43,6 +43,8 @@ import { startControllers } from './controllers.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
+import { customResourceDefinitionDefinition } from '../api/apiextensions/index.js';
+import { startCrdController } from '../controllers/apiextensions/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -70,6 +72,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
     projectDefinition,
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
+  defs.push(customResourceDefinitionDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
   return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
 }
@@ -113,6 +116,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
+  registry.onChange(() => openapi.invalidate());
   let ready = false;
   let address = `${host}:${port}`;
   const api = new ApiServer({
@@ -151,6 +155,9 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
+  // Part of the API server itself: every replica serves the kinds CRDs define.
+  const crds = startCrdController(new InProcessClient(registry, { fieldManager: 'apiextensions-controller', log: logger }), registry, abort.signal, { log: logger });
+  await crds.synced;
   const full = !opts.apiOnly;
   const agent = full && opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
@@ -206,6 +213,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       abort.abort();
       compactor.stop();
       await controllersDone;
+      await crds.done;
       await identity?.done;
       api.endWatches();
       await new Promise<void>((res) => {

@@ -61,9 +61,11 @@ export class Registry {
     return this.dynamic.get(owner) ?? [];
   }
 
-  /** True for resources compiled into the server (not added at run time). */
-  isStatic(group: string, plural: string): boolean {
-    return this.statics.some((s) => s.def.group === group && s.def.plural === plural);
+  /** Names of the resources compiled into the server in `group` (run-time ones may not take them). */
+  builtInNames(group: string): { plural: string; singular: string; shortNames?: string[]; kind: string; listKind: string }[] {
+    return this.statics
+      .filter((s) => s.def.group === group)
+      .map((s) => ({ plural: s.def.plural, singular: s.def.singular, shortNames: s.def.shortNames, kind: s.def.kind, listKind: s.cd.listKind }));
   }
 
   /** Called after every run-time change of the served set (discovery, OpenAPI). */
