@@ -16,7 +16,8 @@ export interface PrinterColumn {
   description?: string;
   /** 0: always shown; >0: only with `-o wide`. */
   priority?: number;
-  /** A simple JSONPath (`.status.phase`); ignored when `value` is given. */
+  /** A simple JSONPath (`.status.phase`); ignored when `value` is given, except by the CRDs
+   * `workplane crds` generates, where it stands in for `value`. */
   jsonPath?: string;
   /** Computed cell for columns a JSONPath cannot express (e.g. Pod READY `1/2`). */
   value?: (obj: KObject, now: number) => unknown;

@@ -92,7 +92,9 @@ export class Registry {
       ordered.push(s);
     };
     for (const s of this.statics) put(s);
-    for (const stores of this.dynamic.values()) for (const s of stores) put(s);
+    // Run-time groups follow in group-name order (as kube orders CRD groups), whatever order they came in.
+    const owners = [...this.dynamic.values()].sort((a, b) => (a[0]!.def.group < b[0]!.def.group ? -1 : a[0]!.def.group > b[0]!.def.group ? 1 : 0));
+    for (const stores of owners) for (const s of stores) put(s);
     this.byPath = byPath;
     this.byKind = byKind;
     this.ordered = ordered;
