@@ -47,7 +47,7 @@ export class Registry {
     if (stores.length) this.dynamic.set(owner, stores);
     else this.dynamic.delete(owner);
     this.rebuild();
-    for (const s of before) s.retire({ removed: !stores.some((n) => samePath(n, s)) });
+    for (const s of before) s.retire({ successor: stores.find((n) => samePath(n, s)) });
     this.emit();
     return stores;
   }

@@ -70,6 +70,8 @@ export class ResourceStore {
   private readonly storageGv: string;
   private readonly watches = new Set<{ cancel(): void; sink: WatchSink }>();
   private retired = false;
+  /** The store that replaced this one, once retired. */
+  private successor?: ResourceStore;
 
   constructor(
     readonly cd: CompiledDefinition,
@@ -87,9 +89,15 @@ export class ResourceStore {
    * The registry stopped serving this store. In-flight requests finish against it;
    * when the resource is gone altogether (not just redefined) open watches end.
    */
-  retire(opts: { removed: boolean }): void {
+  retire(opts: { successor?: ResourceStore }): void {
     this.retired = true;
-    if (!opts.removed) return;
+    this.successor = opts.successor;
+    if (opts.successor) {
+      // Redefined, not removed: open watches carry on, and end when the successor goes.
+      for (const w of this.watches) opts.successor.watches.add(w);
+      this.watches.clear();
+      return;
+    }
     for (const w of [...this.watches]) {
       w.cancel();
       w.sink.onEnd ? w.sink.onEnd() : w.sink.onError(new ApiError(410, 'Gone', `${this.cd.qualified} is no longer served`));
@@ -389,9 +397,11 @@ export class ResourceStore {
     });
     const entry = { cancel: () => h.cancel(), sink };
     this.watches.add(entry);
+    const owner: ResourceStore = this;
     return {
       cancel: () => {
-        this.watches.delete(entry);
+        // The entry may have moved to a successor store since.
+        for (let st: ResourceStore | undefined = owner; st; st = st.successor) st.watches.delete(entry);
         h.cancel();
       },
       revision: () => h.revision(),
