@@ -10,6 +10,7 @@ import { getPath, type KObject } from '../object.js';
 import { ageColumn, nameColumn } from '../core/columns.js';
 import { compileRules, evaluateRules, type RuleNode } from './cel-rules.js';
 import { printerColumns } from './printer-columns.js';
+import { checkListTypes, compileListTypes, type ListNode } from './list-types.js';
 import { prepareSchema } from './structural-schema.js';
 import { compareVersions, crdSpec, type CrdNames, type CrdVersion } from './crd-types.js';
 
@@ -56,6 +57,7 @@ function versionDefinition(crd: KObject, v: CrdVersion, serving: CrdServing, sto
   const names = serving.names;
   const raw = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const rules = compileRules(raw, '', []);
+  const lists = compileListTypes(raw);
   const status = !!v.subresources?.status;
   const scale = v.subresources?.scale;
   const selectable: Record<string, (o: KObject) => string | undefined> = {};
@@ -82,13 +84,16 @@ function versionDefinition(crd: KObject, v: CrdVersion, serving: CrdServing, sto
     ...(Object.keys(selectable).length ? { selectableFields: selectable } : {}),
     strategicMerge: false,
     storageVersion: storage,
-    strategy: crStrategy(rules, status, serving.terminating),
+    strategy: crStrategy(rules, lists, status, serving.terminating),
   });
 }
 
-/** What a custom resource's writes go through besides the schema: CEL rules, and no creates while terminating. */
-function crStrategy(rules: RuleNode | undefined, status: boolean, terminating: boolean): Strategy {
-  const check = (obj: KObject, old: KObject | undefined): FieldError[] => (rules ? evaluateRules(rules, obj, old, '', old !== undefined) : []);
+/** What a custom resource's writes go through besides the schema: unique set and map list entries, CEL rules, and no creates while terminating. */
+function crStrategy(rules: RuleNode | undefined, lists: ListNode | undefined, status: boolean, terminating: boolean): Strategy {
+  const check = (obj: KObject, old: KObject | undefined): FieldError[] => [
+    ...(lists ? checkListTypes(lists, obj, '') : []),
+    ...(rules ? evaluateRules(rules, obj, old, '', old !== undefined) : []),
+  ];
   return {
     prepareForCreate: (obj) => {
       if (terminating) throw methodNotAllowed(`create not allowed while custom resource definition is terminating`);

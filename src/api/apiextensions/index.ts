@@ -8,3 +8,4 @@ export * from './crd-validation.js';
 export * from './cel-rules.js';
 export * from './printer-columns.js';
 export * from './structural-schema.js';
+export * from './list-types.js';
