@@ -63,7 +63,9 @@ export function structuralize(raw: unknown): S {
   }
   if (s.type === 'array') s.items = isPlainObject(s.items) ? structuralize(s.items) : { ...PRESERVE };
   if (s.type === 'object' && s.properties === undefined && s.additionalProperties === undefined) s['x-kubernetes-preserve-unknown-fields'] = true;
-  if (s.type === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true) s['x-kubernetes-preserve-unknown-fields'] = true;
+  if (s.type === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true && s['x-kubernetes-int-or-string'] !== true) {
+    s['x-kubernetes-preserve-unknown-fields'] = true;
+  }
   if (s['x-kubernetes-list-type'] === 'map') requireMapKeys(s);
   if (Array.isArray(s.required) && isPlainObject(s.properties)) {
     const req = (s.required as string[]).filter((r) => r in (s.properties as S));
