@@ -228,6 +228,15 @@ describe('CustomResourceDefinitions with kubectl (sqlite)', () => {
     await k.ok(['delete', 'crd', 'certificaterequests.pki.example.com']);
   });
 
+  it('garbage collection follows owner references to and from custom resources', async () => {
+    await k.ok(['apply', '-f', '-'], CERTIFICATE.replace('name: web-tls\n  namespace', 'name: owner\n  namespace'));
+    const uid = await k.ok(['get', 'cert', 'owner', '-n', NS, '-o', 'jsonpath={.metadata.uid}']);
+    const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  namespace: ${NS}\n  ownerReferences:\n  - {apiVersion: pki.example.com/v1, kind: Certificate, name: owner, uid: ${uid}}\ndata: {a: b}\n`;
+    await k.ok(['apply', '-f', '-'], cm);
+    await k.ok(['delete', 'cert', 'owner', '-n', NS]);
+    await eventually(async () => assert.match(await k.fails(['get', 'configmap', 'owned', '-n', NS]), /not found/));
+  });
+
   it('a client-node watch sees creates, updates and deletes of a CRD kind, and ends cleanly when the CRD goes', async () => {
     const kc = new KubeConfig();
     kc.loadFromFile(server.kubeconfig);
