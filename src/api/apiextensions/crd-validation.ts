@@ -88,7 +88,7 @@ function validateVersions(spec: CrdSpec, path: string): FieldError[] {
     seen.add(v.name);
     const bad = isDNS1035Label(v.name ?? '');
     if (bad.length) errs.push(fieldError.invalid(child(vp, 'name'), v.name, bad.join(',')));
-    errs.push(...validateVersion(v, vp, spec));
+    errs.push(...validateVersion(v, vp));
   });
   const shown = versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage }));
   if (!unique) errs.push(fieldError.invalid(path, shown, 'must contain unique version names'));
@@ -97,7 +97,7 @@ function validateVersions(spec: CrdSpec, path: string): FieldError[] {
   return errs;
 }
 
-function validateVersion(v: CrdVersion, path: string, spec: CrdSpec): FieldError[] {
+function validateVersion(v: CrdVersion, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const sp = child(path, 'schema', 'openAPIV3Schema');
   const schema = v.schema?.openAPIV3Schema;
