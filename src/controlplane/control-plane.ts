@@ -44,7 +44,7 @@ import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
 import { customResourceDefinitionDefinition } from '../api/apiextensions/index.js';
-import { startCrdController } from '../controllers/apiextensions/index.js';
+import { CRDS, startCrdController } from '../controllers/apiextensions/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -155,9 +155,12 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  // Part of the API server itself: every replica serves the kinds CRDs define.
-  const crds = startCrdController(new InProcessClient(registry, { fieldManager: 'apiextensions-controller', log: logger }), registry, abort.signal, { log: logger });
-  await crds.synced;
+  // Part of the API server itself: every replica serves the kinds CRDs define
+  // (unless --runtime-config switched apiextensions.k8s.io/v1 off).
+  const crds = registry.lookup(CRDS.group, CRDS.version, CRDS.resource)
+    ? startCrdController(new InProcessClient(registry, { fieldManager: 'apiextensions-controller', log: logger }), registry, abort.signal, { log: logger })
+    : undefined;
+  await crds?.synced;
   const full = !opts.apiOnly;
   const agent = full && opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
@@ -213,7 +216,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       abort.abort();
       compactor.stop();
       await controllersDone;
-      await crds.done;
+      await crds?.done;
       await identity?.done;
       api.endWatches();
       await new Promise<void>((res) => {

@@ -77,6 +77,31 @@ describe('CEL rules (x-kubernetes-validations)', () => {
     assert.deepEqual(run({ spec: { min: 9, max: 6 } }, stored), ['spec: Invalid value: "object": min must not exceed max']);
   });
 
+  it('checks field names against the schema, as kube type-checks rules', () => {
+    const errs: FieldError[] = [];
+    const schema = {
+      type: 'object',
+      'x-kubernetes-validations': [
+        { rule: "self.metadata.name.startsWith('a') && has(self.spec.replicas) && self.spec.tags.anything == 'x' && self.spec.raw.whatever" },
+        { rule: 'self.spec.replicsa > 0 && self.metadata.labels.size() > 0' },
+        { rule: 'self.spec.items.all(i, i.nope)' },
+      ],
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            replicas: { type: 'integer' },
+            tags: { type: 'object', additionalProperties: { type: 'string' } },
+            raw: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            items: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+          },
+        },
+      },
+    };
+    compileRules(schema, 'P', errs);
+    assert.deepEqual(text(errs), [`P.x-kubernetes-validations[1].rule: Invalid value: "self.spec.replicsa > 0 && self.metadata.labels.size() > 0": compilation failed: undefined field 'replicsa', undefined field 'labels'`]);
+  });
+
   it('reports compilation problems at the rule', () => {
     const errs: FieldError[] = [];
     compileRules({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a >' }, { rule: '' }, { rule: 'true', reason: 'Nope' }, { rule: 'true', message: ' ' }] }, 'P', errs);

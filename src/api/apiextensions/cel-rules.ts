@@ -39,9 +39,59 @@ const REASONS = ['FieldValueInvalid', 'FieldValueForbidden', 'FieldValueRequired
 let env: CelEnv | undefined;
 const celEnvironment = () => (env ??= celEnv({ variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN }, funcs: strings }));
 
-function compile(expr: string): Program {
-  const p = plan(celEnvironment(), parse(expr)) as (ctx: Record<string, unknown>) => unknown;
+type Parsed = ReturnType<typeof parse>;
+/** The parts of a parsed CEL expression the field check reads. */
+type AstNode = { exprKind?: { case?: string; value?: { field?: string; operand?: AstNode; name?: string } } };
+
+function compile(expr: string, parsed: Parsed = parse(expr)): Program {
+  const p = plan(celEnvironment(), parsed) as (ctx: Record<string, unknown>) => unknown;
   return (vars) => p(vars as Record<string, unknown>);
+}
+
+/** Fields `self.a.b` / `oldSelf.a` names that the schema does not declare (kube's type check, for field access only). */
+function undefinedFields(expr: Parsed['expr'], schema: S, atRoot: boolean): string[] {
+  const out = new Set<string>();
+  const visit = (e: unknown): void => {
+    if (!e || typeof e !== 'object') return;
+    const kind = (e as { exprKind?: { case?: string; value?: unknown } }).exprKind;
+    if (kind?.case === 'selectExpr') {
+      const chain: string[] = [];
+      let cur = e as AstNode | undefined;
+      while (cur?.exprKind?.case === 'selectExpr') {
+        chain.unshift(cur.exprKind.value?.field ?? '');
+        cur = cur.exprKind.value?.operand;
+      }
+      const root = cur?.exprKind?.case === 'identExpr' ? cur.exprKind.value?.name : undefined;
+      if (root === 'self' || root === 'oldSelf') {
+        const bad = firstUndeclared(schema, chain, atRoot);
+        if (bad) out.add(bad);
+      }
+    }
+    for (const v of Object.values(kind?.value ?? {})) {
+      if (Array.isArray(v)) v.forEach(visit);
+      else visit(v);
+    }
+  };
+  visit(expr);
+  return [...out];
+}
+
+function firstUndeclared(schema: S, chain: string[], root: boolean): string | undefined {
+  let cur: S | undefined = schema;
+  for (let i = 0; i < chain.length; i++) {
+    const f = chain[i]!;
+    if (!cur || cur['x-kubernetes-preserve-unknown-fields'] === true || (typeof cur.type === 'string' && cur.type !== 'object')) return undefined;
+    if (root && i === 0 && (f === 'apiVersion' || f === 'kind')) return undefined;
+    if (root && i === 0 && f === 'metadata') {
+      const next = chain[1];
+      return next === undefined || next === 'name' || next === 'generateName' ? undefined : next;
+    }
+    const props = isPlainObject(cur.properties) ? (cur.properties as S) : undefined;
+    if (props && f in props) cur = props[f] as S;
+    else if (isPlainObject(cur.additionalProperties)) cur = cur.additionalProperties as S;
+    else return f;
+  }
+  return undefined;
 }
 
 const mentionsOldSelf = (expr: string) => /\boldSelf\b/.test(expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""'));
@@ -50,7 +100,7 @@ const mentionsOldSelf = (expr: string) => /\boldSelf\b/.test(expr.replace(/"(?:[
  * Compiles every rule under `schema`. Returns undefined when the schema has none.
  * Compilation problems come back as field errors at `path` (the CRD's schema path).
  */
-export function compileRules(schema: unknown, path: string, errs: FieldError[]): RuleNode | undefined {
+export function compileRules(schema: unknown, path: string, errs: FieldError[], root = true): RuleNode | undefined {
   if (!isPlainObject(schema)) return undefined;
   const s = schema as S;
   const node: RuleNode = { type: typeOf(s), rules: [] };
@@ -67,7 +117,13 @@ export function compileRules(schema: unknown, path: string, errs: FieldError[]):
       const rule = r.rule;
       const compiled: CompiledRule = { rule, program: () => true, transition: mentionsOldSelf(rule) };
       try {
-        compiled.program = compile(rule);
+        const parsed = parse(rule);
+        const missing = undefinedFields(parsed.expr, s, root);
+        if (missing.length) {
+          errs.push(fieldError.invalid(`${rp}.rule`, rule, `compilation failed: ${missing.map((f) => `undefined field '${f}'`).join(', ')}`));
+          return;
+        }
+        compiled.program = compile(rule, parsed);
       } catch (e) {
         errs.push(fieldError.invalid(`${rp}.rule`, rule, `compilation failed: ${(e as Error).message}`));
         return;
@@ -98,18 +154,18 @@ export function compileRules(schema: unknown, path: string, errs: FieldError[]):
   }
   if (isPlainObject(s.properties)) {
     for (const [k, v] of Object.entries(s.properties as S)) {
-      const child = compileRules(v, `${path}.properties[${k}]`, errs);
+      const child = compileRules(v, `${path}.properties[${k}]`, errs, false);
       if (child) (node.properties ??= new Map()).set(k, child);
     }
     if (node.properties) any = true;
   }
   if (isPlainObject(s.items)) {
-    node.items = compileRules(s.items, `${path}.items`, errs);
+    node.items = compileRules(s.items, `${path}.items`, errs, false);
     if (node.items) any = true;
     if (s['x-kubernetes-list-type'] === 'map' && Array.isArray(s['x-kubernetes-list-map-keys'])) node.mapKeys = s['x-kubernetes-list-map-keys'] as string[];
   }
   if (isPlainObject(s.additionalProperties)) {
-    node.additional = compileRules(s.additionalProperties, `${path}.additionalProperties`, errs);
+    node.additional = compileRules(s.additionalProperties, `${path}.additionalProperties`, errs, false);
     if (node.additional) any = true;
   }
   return any ? node : undefined;
