@@ -14,7 +14,7 @@ import type { Informer } from '../../client/informer.js';
 import type { Logger } from '../../client/logger.js';
 import { stderrLogger } from '../../client/logger.js';
 import { SharedInformers } from '../../client/shared-informers.js';
-import type { Client } from '../../client/types.js';
+import type { Client, ResourceClient } from '../../client/types.js';
 import { acceptedNamesOf, checkNames, type TakenNames } from './names.js';
 
 export const CRDS = { group: CRD_GROUP, version: 'v1', resource: 'customresourcedefinitions' };
@@ -68,7 +68,7 @@ export class CrdReconciler {
     if (this.served.get(name) !== fingerprint) {
       this.server.setDynamic(name, definitionsForCrd(crd, { names, terminating }));
       this.served.set(name, fingerprint);
-      this.log.info?.({ crd: name }, 'serving custom resource');
+      this.log.info({ crd: name, versions: crdSpec(crd).versions.filter((v) => v.served).map((v) => v.name) }, 'serving custom resource');
     }
     return names;
   }
@@ -113,37 +113,37 @@ export class CrdReconciler {
 
   /** Deletes every object of the kind; releases the finalizer once none is left. */
   private async cleanUp(crd: KObject, names: CrdNames | undefined): Promise<{ requeueAfter?: number } | void> {
-    const spec = crdSpec(crd);
-    const storage = spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]?.name;
-    let remaining = 0;
-    if (names && storage) {
-      const served = spec.versions.find((v) => v.served)?.name ?? storage;
-      let rc;
-      try {
-        rc = this.client.resource({ group: spec.group, version: served, resource: names.plural });
-      } catch {
-        rc = undefined;
-      }
-      if (rc) {
-        const items = (await rc.list()).items;
-        remaining = items.length;
-        if (remaining) await this.setTerminating(crd, 'InstanceDeletionInProgress', 'CustomResource deletion is in progress');
-        for (const o of items) {
-          if (o.metadata.deletionTimestamp) continue;
-          try {
-            await rc.delete(o.metadata.namespace, o.metadata.name!);
-          } catch (e) {
-            if (!isNotFound(e)) throw e;
-          }
+    const rc = names ? this.objects(crd, names) : undefined;
+    if (rc) {
+      const items = (await rc.list()).items;
+      if (items.length) await this.setTerminating(crd, 'InstanceDeletionInProgress', 'CustomResource deletion is in progress');
+      for (const o of items) {
+        if (o.metadata.deletionTimestamp) continue;
+        try {
+          await rc.delete(o.metadata.namespace, o.metadata.name!);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
         }
-        remaining = (await rc.list()).items.length;
       }
+      // Objects with finalizers of their own stay until those are removed.
+      if ((await rc.list(undefined, { limit: 1 })).items.length > 0) return { requeueAfter: CLEANUP_POLL_MS };
     }
-    if (remaining > 0) return { requeueAfter: CLEANUP_POLL_MS };
     const fresh = await this.client.resource(CRDS).get(undefined, crd.metadata.name!);
     if (!fresh) return;
     fresh.metadata.finalizers = (fresh.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
     await this.client.resource(CRDS).update(undefined, fresh);
+  }
+
+  /** The objects of a CRD's kind, through its first served version (all versions share them). */
+  private objects(crd: KObject, names: CrdNames): ResourceClient | undefined {
+    const spec = crdSpec(crd);
+    const version = spec.versions.find((v) => v.served)?.name;
+    if (!version) return undefined;
+    try {
+      return this.client.resource({ group: spec.group, version, resource: names.plural });
+    } catch {
+      return undefined; // not served (yet): nothing can have been stored through it
+    }
   }
 
   private async setTerminating(crd: KObject, reason: string, message: string): Promise<void> {
