@@ -16,7 +16,8 @@ export interface PrinterColumn {
   description?: string;
   /** 0: always shown; >0: only with `-o wide`. */
   priority?: number;
-  /** A simple JSONPath (`.status.phase`); ignored when `value` is given. */
+  /** A simple JSONPath (`.status.phase`); ignored when `value` is given, except by the CRDs
+   * `workplane crds` generates, where it stands in for `value`. */
   jsonPath?: string;
   /** Computed cell for columns a JSONPath cannot express (e.g. Pod READY `1/2`). */
   value?: (obj: KObject, now: number) => unknown;
@@ -86,6 +87,8 @@ export interface ResourceDefinition {
   nameFormat?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
   /** Create-only review kinds (SelfSubjectAccessReview...) that are never stored. */
   virtual?: boolean;
+  /** When several versions of a kind share storage (CRDs): the version objects are stored as. */
+  storageVersion?: string;
 }
 
 export const gvString = (d: Pick<ResourceDefinition, 'group' | 'version'>) => (d.group ? `${d.group}/${d.version}` : d.version);

@@ -123,9 +123,12 @@ export function pruneUnknown(value: unknown, schema: Schema | undefined, path: s
   if (!schema || value === null || typeof value !== 'object') return;
   const s = schema as Record<string, unknown>;
   if (s['x-kubernetes-preserve-unknown-fields'] === true && !s.properties) return;
+  // Junctors describe structure only when the node itself has none (a CRD's
+  // `anyOf: [{required: [a]}, {required: [b]}]` beside properties is a value check).
+  const structured = s.properties !== undefined || s.items !== undefined || s.additionalProperties !== undefined;
   for (const alt of ['anyOf', 'oneOf', 'allOf'] as const) {
     const branches = s[alt] as Schema[] | undefined;
-    if (branches) {
+    if (branches && !structured) {
       // Prune against the first branch that is an object schema (int-or-string and friends are scalars).
       const objBranch = branches.find((b) => (b as Record<string, unknown>).type === 'object');
       if (objBranch) pruneUnknown(value, objBranch, path, found);

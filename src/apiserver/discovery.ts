@@ -41,7 +41,10 @@ export class Discovery {
   constructor(
     private readonly registry: Registry,
     private readonly serverAddress: () => string,
-  ) {}
+  ) {
+    // CRDs come and go at run time; the next request rebuilds the documents.
+    registry.onChange(() => this.invalidate());
+  }
 
   invalidate(): void {
     this.cache = undefined;

@@ -502,3 +502,21 @@ function simplifyAlternatives(s: Json, key: 'anyOf' | 'oneOf'): void {
     for (const [k, v] of Object.entries(branches[0]!)) if (!(k in s)) s[k] = v;
   } else s[key] = branches;
 }
+
+// ---- OpenAPI v2 --------------------------------------------------------------------------
+
+/**
+ * GET /openapi/v2: an empty Swagger 2.0 document. Everything is described in v3;
+ * kubectl asks v2 only for kinds v3 lacks (a custom resource whose CRD is not
+ * installed), and an empty document lets it say "ensure CRDs are installed
+ * first" instead of failing validation on a 404. kubectl asks for protobuf: the
+ * gnostic Document with only `swagger: "2.0"` (field 1).
+ */
+export function emptyOpenApiV2(accept: string | undefined): { type: string; body: Buffer } {
+  if (accept?.includes('application/com.github.proto-openapi.spec.v2')) {
+    return { type: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', body: Buffer.from([0x0a, 0x03, 0x32, 0x2e, 0x30]) };
+  }
+  const doc = { swagger: '2.0', info: { title: 'Kubernetes', version: 'unversioned' }, paths: {}, definitions: {} };
+  return { type: 'application/json', body: Buffer.from(JSON.stringify(doc)) };
+}
+

@@ -16,7 +16,7 @@ import { decodeBody, mediaType, readBody } from './body.js';
 import { consoleFiles } from './console-files.js';
 import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
-import type { OpenApiPublisher } from './openapi.js';
+import { emptyOpenApiV2, type OpenApiPublisher } from './openapi.js';
 import { parseRequestInfo, type RequestInfo, type ResourceRequest } from './request-info.js';
 import { warningHeaders, type HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
@@ -224,6 +224,12 @@ export class ApiServer {
         return writeJson(res, 200, this.discovery.legacy(p));
       case '/openapi/v3':
         return writeJson(res, 200, this.deps.openapi.root());
+      case '/openapi/v2': {
+        const v2 = emptyOpenApiV2(accept);
+        res.writeHead(200, { 'Content-Type': v2.type, 'Content-Length': v2.body.length });
+        res.end(v2.body);
+        return;
+      }
       case '/':
         return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/console', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
     }

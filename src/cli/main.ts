@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `workplane` command: serve | version (agent, dp, token, set come with their issues).
+// The `workplane` command: serve | agent | dp | token | set | crds | version.
 
 import { runServe } from './serve.js';
 import { runSet } from './set-image.js';
 import { runAgent } from './agent.js';
 import { runDp } from './dp.js';
 import { runToken } from './token.js';
+import { runCrds } from './crds.js';
 import { VERSION } from '../version.js';
 
 const usage = `workplane ${VERSION}: a workload control plane with a Kubernetes-compatible API
@@ -17,6 +18,7 @@ Usage:
   workplane agent [flags]     run a node agent (simulated or process runtime) against a server
   workplane set image workload/NAME CONTAINER=IMAGE -n NS
                               change a compute Workload's container image
+  workplane crds [--group G]  print CustomResourceDefinitions of the built-in kinds (kubectl apply -f -)
   workplane version           print the version
 
 Run 'workplane serve --help' for the serve flags.`;
@@ -34,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return runAgent(rest);
     case 'set':
       return runSet(rest);
+    case 'crds':
+      return runCrds(rest);
     case 'version':
     case '--version':
       console.log(`workplane ${VERSION} (Kubernetes API v1.32, node ${process.versions.node})`);

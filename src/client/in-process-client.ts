@@ -51,7 +51,8 @@ const PATCH_MEDIA: Record<PatchType, string> = {
 };
 
 export class InProcessClient implements Client {
-  private readonly clients = new Map<ResourceStore, InProcessResourceClient>();
+  // Weak: stores replaced at run time (CRD changes) must not be kept alive by a client.
+  private readonly clients = new WeakMap<ResourceStore, InProcessResourceClient>();
   readonly user: UserInfo;
   readonly fieldManager: string;
   readonly log: Logger;
@@ -85,7 +86,9 @@ export class InProcessClient implements Client {
   resources(): ResourceClient[] {
     return this.registry
       .all()
+      // One version per kind: the versions of a CRD share their objects.
       .filter((s) => !s.def.virtual && (s.def.verbs ?? []).includes('list') && (s.def.verbs ?? []).includes('watch'))
+      .filter((s) => this.registry.forKind(s.def.group, s.def.kind) === s)
       .map((s) => this.clientFor(s));
   }
 
@@ -202,6 +205,7 @@ class InProcessResourceClient implements ResourceClient {
             if (!stopped) handler.onEvent(type, obj);
           },
           onError: (err) => close(err instanceof TooOldError ? Object.assign(expired(err.message), { expired: true }) : err),
+          onEnd: () => close(),
         },
       );
       if (stopped) handle.cancel();

@@ -53,6 +53,8 @@ import { startAuthorization } from './authorization.js';
 import type { ChainAuthorizer } from '../authz/create-authorizer.js';
 import { registerAccessReviewHandlers } from './access-review-handlers.js';
 import { openAuditor } from './audit.js';
+import { customResourceDefinitionDefinition } from '../api/apiextensions/index.js';
+import { CRDS, startCrdController } from '../controllers/apiextensions/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -84,6 +86,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
     projectDefinition,
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
+  defs.push(customResourceDefinitionDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
   // --workload-api moves the chosen group's kinds ahead of the other Workload groups.
   return orderForWorkloadApi(
@@ -137,6 +140,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
+  registry.onChange(() => openapi.invalidate());
   let ready = false;
   let address = `${host}:${port}`;
   const api = new ApiServer({
@@ -177,6 +181,12 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
   await authz.bootstrap();
+  // Part of the API server itself: every replica serves the kinds CRDs define
+  // (unless --runtime-config switched apiextensions.k8s.io/v1 off).
+  const crds = registry.lookup(CRDS.group, CRDS.version, CRDS.resource)
+    ? startCrdController(new InProcessClient(registry, { fieldManager: 'apiextensions-controller', log: logger }), registry, abort.signal, { log: logger })
+    : undefined;
+  await crds?.synced;
   const full = !opts.apiOnly;
   const agent = full && opts.agentNodes > 0
     ? await startInProcessAgent(new InProcessClient(registry, { fieldManager: 'workplane-agent', log: logger }), { nodes: opts.agentNodes, namePrefix: inProcessNodePrefix(replicaName), runtime: 'simulated', log: logger, mesh: meshOn ? { issuer: tokens, systemNamespace: meshConfig.systemNamespace } : undefined })
@@ -234,6 +244,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       abort.abort();
       compactor.stop();
       await controllersDone;
+      await crds?.done;
       await identity?.done;
       await authz.done;
       api.endWatches();

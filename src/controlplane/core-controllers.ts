@@ -15,7 +15,7 @@ export interface Runnables {
 export async function startCoreControllers(registry: Registry, signal: AbortSignal, logger: Logger, opts: ServeOptions): Promise<Runnables> {
   const client = new InProcessClient(registry, { fieldManager: 'workplane-controllers', log: logger });
   const done = Promise.all([
-    runCoreControllers(client, signal, { log: logger }),
+    runCoreControllers(client, signal, { log: logger, resourcesChanged: (l) => registry.onChange(l) }),
     startNodeControllers(client, signal, { gracePeriodSeconds: opts.nodeGracePeriodSeconds, evictionSeconds: opts.nodeEvictionSeconds }, logger),
   ]);
   return { stop: async () => void (await done) };

@@ -20,7 +20,7 @@ export interface CompiledDefinition {
 }
 
 export function compileDefinition(def: ResourceDefinition): CompiledDefinition {
-  const body = def.schema as unknown as { properties?: Record<string, unknown>; required?: string[] };
+  const body = def.schema as unknown as { properties?: Record<string, unknown>; required?: string[]; 'x-kubernetes-preserve-unknown-fields'?: boolean };
   const fullSchema = {
     type: 'object',
     description: def.description ?? `${def.kind} is a ${def.group || 'core'} ${def.version} resource.`,
@@ -31,6 +31,8 @@ export function compileDefinition(def: ResourceDefinition): CompiledDefinition {
       ...(body.properties ?? {}),
     },
     ...(body.required?.length ? { required: body.required } : {}),
+    // A CRD may keep unknown fields at the root.
+    ...(body['x-kubernetes-preserve-unknown-fields'] === true ? { 'x-kubernetes-preserve-unknown-fields': true } : {}),
   };
   return {
     def,

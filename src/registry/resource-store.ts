@@ -10,7 +10,7 @@ import type { AdmissionChain } from './admission.js';
 import type { CompiledDefinition } from './compiled-definition.js';
 import { keyFor, listPrefix } from './keys.js';
 import { buildFilter, decodeContinue, encodeContinue, type ListOptions, type ObjectFilter } from './list-options.js';
-import { decodeObject, TooOldError, type CacheEvent, type WatchCache } from './watch-cache.js';
+import { decodeObject, type CacheEvent, type WatchCache } from './watch-cache.js';
 import {
   carryMetadata,
   decodeChecks,
@@ -50,6 +50,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchSink {
   onEvent(type: WatchEventType, obj: KObject): void;
   onError(err: ApiError | Error): void;
+  /** The resource stopped being served (its CRD was deleted): end the stream cleanly. */
+  onEnd?(): void;
 }
 
 export interface StoreDeps {
@@ -64,13 +66,52 @@ export type Mutation = (current: KObject | undefined) => KObject | Promise<KObje
 const MAX_RETRIES = 16;
 
 export class ResourceStore {
+  /** apiVersion objects are stored with (a CRD's storage version); reads show the served one. */
+  private readonly storageGv: string;
+  private readonly watches = new Set<{ cancel(): void; sink: WatchSink }>();
+  private retired = false;
+  /** The store that replaced this one, once retired. */
+  private successor?: ResourceStore;
+
   constructor(
     readonly cd: CompiledDefinition,
     private readonly deps: StoreDeps,
-  ) {}
+  ) {
+    const d = cd.def;
+    this.storageGv = d.storageVersion ? (d.group ? `${d.group}/${d.storageVersion}` : d.storageVersion) : cd.gv;
+  }
 
   get def() {
     return this.cd.def;
+  }
+
+  /**
+   * The registry stopped serving this store. In-flight requests finish against it;
+   * when the resource is gone altogether (not just redefined) open watches end.
+   */
+  retire(opts: { successor?: ResourceStore }): void {
+    this.retired = true;
+    this.successor = opts.successor;
+    if (opts.successor) {
+      // Redefined, not removed: open watches carry on, and end when the successor goes.
+      for (const w of this.watches) opts.successor.watches.add(w);
+      this.watches.clear();
+      return;
+    }
+    for (const w of [...this.watches]) {
+      w.cancel();
+      w.sink.onEnd ? w.sink.onEnd() : w.sink.onError(new ApiError(410, 'Gone', `${this.cd.qualified} is no longer served`));
+    }
+    this.watches.clear();
+  }
+
+  get isRetired(): boolean {
+    return this.retired;
+  }
+
+  /** Objects stored under another version of the kind are shown as this one (conversion strategy None). */
+  private served(obj: KObject): KObject {
+    return obj.apiVersion === undefined || obj.apiVersion === this.cd.gv ? obj : { ...obj, apiVersion: this.cd.gv };
   }
 
   private key(ns: string | undefined, name: string) {
@@ -83,7 +124,7 @@ export class ResourceStore {
 
   private async read(ns: string | undefined, name: string): Promise<{ obj: KObject; kv: KeyValue } | undefined> {
     const kv = await this.deps.storage.get(this.key(ns, name));
-    return kv ? { obj: decodeObject(kv.value, kv.modRevision), kv } : undefined;
+    return kv ? { obj: this.served(decodeObject(kv.value, kv.modRevision)), kv } : undefined;
   }
 
   /** A consistent read served by the watch cache. Callers must not mutate the result. */
@@ -91,7 +132,7 @@ export class ResourceStore {
     await this.deps.cache.sync();
     const c = this.deps.cache.get(this.key(ns, name));
     if (!c) throw this.notFound(name);
-    return c.obj;
+    return this.served(c.obj);
   }
 
   async list(ns: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
@@ -106,7 +147,7 @@ export class ResourceStore {
     let i = 0;
     for (; i < all.length && items.length < limit; i++) {
       const o = all[i].obj;
-      if (!filter || filter(o)) items.push(o);
+      if (!filter || filter(o)) items.push(this.served(o));
     }
     const result: ListResult = { items, resourceVersion: String(rv) };
     if (i < all.length && items.length >= limit) {
@@ -143,7 +184,7 @@ export class ResourceStore {
       trackUpdate(this.cd, undefined, candidate, opts);
       if (opts.dryRun) return { obj: candidate, warnings };
       try {
-        const kv = await this.deps.storage.create(this.key(ns, candidate.metadata.name!), serialize(candidate));
+        const kv = await this.deps.storage.create(this.key(ns, candidate.metadata.name!), serialize(candidate, this.storageGv));
         candidate.metadata.resourceVersion = String(kv.modRevision);
         return { obj: candidate, warnings };
       } catch (e) {
@@ -229,7 +270,7 @@ export class ResourceStore {
           obj.metadata.resourceVersion = String(kv.modRevision);
           return { obj, warnings, created: false };
         }
-        const kv = await this.deps.storage.update(this.key(ns, name), serialize(obj), cur.kv.modRevision);
+        const kv = await this.deps.storage.update(this.key(ns, name), serialize(obj, this.storageGv), cur.kv.modRevision);
         obj.metadata.resourceVersion = String(kv.modRevision);
         return { obj, warnings, created: false };
       } catch (e) {
@@ -318,7 +359,7 @@ export class ResourceStore {
           return { obj, deleted: true };
         }
         if (!changed) return { obj: cur.obj, deleted: false };
-        const kv = await this.deps.storage.update(this.key(ns, name), serialize(obj), cur.kv.modRevision);
+        const kv = await this.deps.storage.update(this.key(ns, name), serialize(obj, this.storageGv), cur.kv.modRevision);
         obj.metadata.resourceVersion = String(kv.modRevision);
         return { obj, deleted: false };
       } catch (e) {
@@ -342,18 +383,29 @@ export class ResourceStore {
     let after: number;
     if (!rvText || rvText === '0') {
       after = cache.revision;
-      for (const c of cache.list(prefix)) if (!filter || filter(c.obj)) sink.onEvent('ADDED', c.obj);
+      for (const c of cache.list(prefix)) if (!filter || filter(c.obj)) sink.onEvent('ADDED', this.served(c.obj));
     } else {
       after = Number(rvText);
       if (!Number.isInteger(after) || after < 0) throw badRequest(`invalid resource version: ${rvText}`);
     }
+    const out: WatchSink = this.storageGv === this.cd.gv ? sink : { ...sink, onEvent: (t, o) => sink.onEvent(t, this.served(o)) };
     const h = cache.watch(prefix, after, {
       onEvents: (evs) => {
-        for (const ev of evs) deliver(ev, filter, sink);
+        for (const ev of evs) deliver(ev, filter, out);
       },
-      onError: (err) => sink.onError(err instanceof TooOldError ? err : err),
+      onError: (err) => sink.onError(err),
     });
-    return { cancel: () => h.cancel(), revision: () => h.revision() };
+    const entry = { cancel: () => h.cancel(), sink };
+    this.watches.add(entry);
+    const owner: ResourceStore = this;
+    return {
+      cancel: () => {
+        // The entry may have moved to a successor store since.
+        for (let st: ResourceStore | undefined = owner; st; st = st.successor) st.watches.delete(entry);
+        h.cancel();
+      },
+      revision: () => h.revision(),
+    };
   }
 }
 
@@ -371,10 +423,11 @@ function deliver(ev: CacheEvent, filter: ObjectFilter | undefined, sink: WatchSi
   else if (before) sink.onEvent('DELETED', ev.obj);
 }
 
-export function serialize(obj: KObject): string {
+/** The stored form: no resourceVersion (the revision is), apiVersion as `storedAs` when given. */
+export function serialize(obj: KObject, storedAs?: string): string {
   const rv = obj.metadata.resourceVersion;
   delete obj.metadata.resourceVersion;
-  const s = JSON.stringify(obj);
+  const s = JSON.stringify(storedAs && storedAs !== obj.apiVersion ? { ...obj, apiVersion: storedAs } : obj);
   if (rv !== undefined) obj.metadata.resourceVersion = rv;
   return s;
 }

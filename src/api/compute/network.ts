@@ -101,10 +101,10 @@ export const networkDefinition: ResourceDefinition = defineResource({
   subresources: { status: true },
   columns: [
     nameColumn,
-    { name: 'CIDR', type: 'string', description: 'Address block of the network.', value: networkCidr },
-    { name: 'Allocated', type: 'integer', description: 'Addresses held by pods.', value: count('allocated') },
+    { name: 'CIDR', type: 'string', description: 'Address block of the network.', value: networkCidr, jsonPath: '.spec.ipam.cidr' },
+    { name: 'Allocated', type: 'integer', description: 'Addresses held by pods.', value: count('allocated'), jsonPath: '.status.allocated' },
     ageColumn,
-    { name: 'Available', type: 'integer', priority: 1, description: 'Addresses still free.', value: count('available') },
+    { name: 'Available', type: 'integer', priority: 1, description: 'Addresses still free.', value: count('available'), jsonPath: '.status.available' },
   ],
   strategy: {
     prepareForCreate,

@@ -82,8 +82,8 @@ export const projectDefinition: ResourceDefinition = defineResource({
   subresources: { status: true },
   columns: [
     nameColumn,
-    { name: 'Namespace', type: 'string', description: 'Namespace of the project.', value: statusText('namespace') },
-    { name: 'Phase', type: 'string', description: 'Phase of the project.', value: statusText('phase') },
+    { name: 'Namespace', type: 'string', description: 'Namespace of the project.', value: statusText('namespace'), jsonPath: '.status.namespace' },
+    { name: 'Phase', type: 'string', description: 'Phase of the project.', value: statusText('phase'), jsonPath: '.status.phase' },
     ageColumn,
   ],
   strategy: {

@@ -10,6 +10,8 @@ export const meshColumn: PrinterColumn = {
   type: 'string',
   description: 'Mesh the object belongs to (label kuma.io/mesh; `default` when unset).',
   value: (obj) => meshOf(obj),
+  // In a generated CRD a missing label shows blank, not `default`.
+  jsonPath: '.metadata.labels.kuma\\.io/mesh',
 };
 
 /** A column showing one label's value (blank cell when absent). */
@@ -19,6 +21,7 @@ export const labelColumn = (name: string, key: string, description: string, prio
   description,
   ...(priority ? { priority } : {}),
   value: (obj) => obj.metadata.labels?.[key],
+  jsonPath: `.metadata.labels.${key.replace(/\./g, '\\.')}`,
 });
 
 /** Status (`True`/`False`/`Unknown`) of the condition of `type` in status.conditions, undefined when absent. */

@@ -36,12 +36,13 @@ export const meshIdentityDefinition: ResourceDefinition = defineResource({
       name: 'Trust Domain',
       type: 'string',
       description: 'Trust domain template (the default when unset).',
+      jsonPath: '.spec.spiffeID.trustDomain',
       value: (mi) => {
         const td = getPath(mi, '.spec.spiffeID.trustDomain');
         return typeof td === 'string' && td !== '' ? td : DEFAULT_TRUST_DOMAIN_TEMPLATE;
       },
     },
-    { name: 'Ready', type: 'string', description: 'Status of the Ready condition.', value: (mi) => conditionStatus(mi, 'Ready') },
+    { name: 'Ready', type: 'string', description: 'Status of the Ready condition.', value: (mi) => conditionStatus(mi, 'Ready'), jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     ageColumn,
   ],
   strategy: {

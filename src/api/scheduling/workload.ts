@@ -73,7 +73,7 @@ export const schedulingWorkloadDefinition: ResourceDefinition = defineResource({
   schema: Type.Object({ spec: opt(SchedulingWorkloadSpecSchema) }, { description: 'A scheduling workload.' }),
   columns: [
     nameColumn,
-    { name: 'Pod Groups', type: 'string', description: 'Names of the pod groups.', value: podGroupNames },
+    { name: 'Pod Groups', type: 'string', description: 'Names of the pod groups.', value: podGroupNames, jsonPath: '.spec.podGroups[*].name' },
     ageColumn,
   ],
   strategy: {

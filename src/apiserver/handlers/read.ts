@@ -109,6 +109,7 @@ export function handleWatch(ctx: HandlerContext): void {
     handle = store.watch(ctx.info.namespace, listOptionsOf(query), {
       onEvent: (type: WatchEventType, obj: KObject) => write(type, objectFor(obj)),
       onError,
+      onEnd: finish,
     });
     if (query.get('sendInitialEvents') === 'true' && allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } catch (e) {

@@ -23,6 +23,8 @@ export interface GarbageCollectorOptions {
   workers?: number;
   /** Resources never collected nor watched (default: events). */
   ignored?: GroupVersionResource[];
+  /** Subscribes to changes of the served resources (CRDs), so their objects are collected too. */
+  resourcesChanged?: (listener: () => void) => () => void;
 }
 
 type OwnerState = 'solid' | 'dangling' | 'waiting';
@@ -50,6 +52,14 @@ export class GarbageCollector {
 
   /** Watches every served resource (as served now) and collects until `signal` aborts. */
   start(signal: AbortSignal): Promise<void> {
+    this.watchServed();
+    const off = this.opts.resourcesChanged?.(() => this.watchServed());
+    if (off) signal.addEventListener('abort', off, { once: true });
+    return this.controller.start(signal);
+  }
+
+  /** Watches every served resource not watched yet (new ones start at once when running). */
+  watchServed(): void {
     const ignored = new Set((this.opts.ignored ?? [{ group: '', version: 'v1', resource: 'events' }, { group: 'events.k8s.io', version: 'v1', resource: 'events' }]).map(gvrKey));
     for (const rc of this.client.resources()) {
       if (ignored.has(gvrKey(rc.gvr)) || this.byGvr.has(gvrKey(rc.gvr))) continue;
@@ -57,7 +67,6 @@ export class GarbageCollector {
       this.byGvr.set(gvrKey(rc.gvr), inf);
       this.controller.watchWith(inf, this.handler(rc));
     }
-    return this.controller.start(signal);
   }
 
   private keyOf(rc: ResourceClient, ns: string | undefined, name: string, uid: string): string {

@@ -14,12 +14,12 @@ export { serviceAccountController, SERVICE_ACCOUNTS, DEFAULT_SERVICE_ACCOUNT, ty
 export { OwnerGraph, type Dependent } from './owner-graph.js';
 
 /** Runs the core controllers until `signal` aborts; resolves once they and their informers have stopped. */
-export async function runCoreControllers(client: Client, signal: AbortSignal, opts: { log?: Logger } = {}): Promise<void> {
+export async function runCoreControllers(client: Client, signal: AbortSignal, opts: { log?: Logger; resourcesChanged?: (listener: () => void) => () => void } = {}): Promise<void> {
   const informers = new SharedInformers(client, { log: opts.log });
   const runs = [
     namespaceController(client, { informers, log: opts.log }).start(signal),
     serviceAccountController(client, { informers, log: opts.log }).start(signal),
-    new GarbageCollector(client, { informers, log: opts.log }).start(signal),
+    new GarbageCollector(client, { informers, log: opts.log, resourcesChanged: opts.resourcesChanged }).start(signal),
   ];
   await Promise.all(runs);
   await informers.stopped();

@@ -121,3 +121,45 @@ spec:
         # The gang is schedulable only if 4 pods can run at once
         minCount: 4
 `;
+
+/** Seed 000's "Automatically created Workload" (kuma.io), as the page shows it. */
+export const MESH_WORKLOAD = `apiVersion: kuma.io/v1alpha1
+kind: Workload
+metadata:
+  name: demo-workload
+  namespace: default
+  labels:
+    kuma.io/mesh: default
+    kuma.io/managed-by: k8s-controller
+spec: {}
+status:
+  dataplaneProxies:
+    connected: 3
+    healthy: 3
+    total: 3
+`;
+
+/** Seed 001's MeshIdentity (the page flattens its indentation; {{site.mesh_namespace}} is kuma-system). */
+export const MESH_IDENTITY = `apiVersion: kuma.io/v1alpha1
+kind: MeshIdentity
+metadata:
+  name: workload-identity
+  namespace: kuma-system
+  labels:
+    kuma.io/mesh: default
+spec:
+  selector:
+    dataplane:
+      matchLabels:
+        kuma.io/workload: demo-workload
+  spiffeID:
+    trustDomain: example.com
+    path: "/workload/{{ .Workload }}"
+  provider:
+    type: Bundled
+    bundled:
+      meshTrustCreation: Enabled
+      insecureAllowSelfSigned: true
+      autogenerate:
+        enabled: true
+`;

@@ -1,0 +1,4 @@
+// The controller that serves CustomResourceDefinitions.
+
+export * from './crd-controller.js';
+export * from './names.js';
