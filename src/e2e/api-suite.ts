@@ -196,7 +196,8 @@ export function runApiSuite(label: string, opts: () => ServerProcessOptions): vo
       await k.ok(['delete', 'widget', 'fin', '-n', 'e2e', '--wait=false']);
       const held = JSON.parse(await k.ok(['get', 'widget', 'fin', '-n', 'e2e', '-o', 'json']));
       assert.ok(held.metadata.deletionTimestamp);
-      const del = k.run(['delete', 'widget', 'fin', '-n', 'e2e', '--wait=true', '--timeout=30s']);
+      // --ignore-not-found: should the finalizer go before this DELETE arrives, the object is already gone.
+      const del = k.run(['delete', 'widget', 'fin', '-n', 'e2e', '--wait=true', '--timeout=30s', '--ignore-not-found']);
       await sleep(300);
       await k.ok(['patch', 'widget', 'fin', '-n', 'e2e', '--type', 'json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
       assert.equal((await del).code, 0, (await del).stderr);

@@ -4,8 +4,11 @@
 // and deleting it through either removes it everywhere, objects included.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Kubectl, ServerProcess } from '../testing/server-process.js';
+import { Kubectl, ServerProcess, writeSecretsKeyFile } from '../testing/server-process.js';
 import { startEtcd, type EtcdServer } from '../testing/etcd-server.js';
 import { eventually } from './seed-support/processes.js';
 import { CERTIFICATE, CERTIFICATE_CRD } from './crd-support/certificate-crd.js';
@@ -21,7 +24,8 @@ describe('CRDs across replicas sharing etcd', () => {
 
   before(async () => {
     etcd = await startEtcd();
-    const opts = { storage: 'etcd' as const, etcdEndpoints: etcd.endpoints, etcdPrefix: '/crd-replicas', extraArgs: ['--agent-nodes', '0'] };
+    const secretsKeyFile = writeSecretsKeyFile(join(mkdtempSync(join(tmpdir(), 'wp-crd-replicas-')), 'secrets.key'));
+    const opts = { storage: 'etcd' as const, etcdEndpoints: etcd.endpoints, etcdPrefix: '/crd-replicas', secretsKeyFile, extraArgs: ['--agent-nodes', '0'] };
     a = await new ServerProcess(opts).start();
     b = await new ServerProcess(opts).start();
     ka = new Kubectl(a);
