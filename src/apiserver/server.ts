@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { UserInfo } from '../api/definition.js';
 import { ApiError, notFound, unauthorized } from '../api/errors.js';
 import type { Registry } from '../registry/registry.js';
-import type { Authenticator } from '../security/index.js';
+import type { Authenticator, TlsPeer } from '../security/index.js';
 import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from '../authz/index.js';
 import { readBody } from './body.js';
 import { Discovery, wantsAggregated } from './discovery.js';
@@ -69,9 +69,9 @@ export class ApiServer {
     try {
       let user: UserInfo | null = null;
       if (!PUBLIC_PATHS.has(url.pathname)) {
-        user = await this.deps.authenticator.authenticate(req.headers.authorization);
+        user = await this.deps.authenticator.authenticate(req.headers.authorization, req.socket as TlsPeer);
         if (!user) throw unauthorized();
-        const attrs = requestAttributes(user, info, req.method ?? 'GET');
+        const attrs = requestAttributes(user, info, req.method ?? 'GET', url.searchParams);
         const verdict = (this.deps.authorizer ?? alwaysAllow).authorize(attrs);
         if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
       }

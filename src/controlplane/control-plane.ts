@@ -21,7 +21,13 @@ import { ApiServer } from '../apiserver/server.js';
 import { AdmissionChain } from '../registry/admission.js';
 import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
-import { createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
+import { ClusterSigner, createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
+import { certificateSigningRequestDefinition } from '../api/certificates/index.js';
+import { alwaysAllow, UnionAuthorizer } from '../authz/union.js';
+import { NodeAuthorizer } from '../authz/node-authorizer.js';
+import { NodeGraph } from '../authz/node-graph.js';
+import { nodeRestriction } from './node-restriction.js';
+import { registerCsrApprovalHandler } from './csr-approval.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
@@ -63,6 +69,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   const defs: ResourceDefinition[] = [
     ...coreDefinitions,
     tokenReviewDefinition,
+    certificateSigningRequestDefinition,
     ...kumaDefinitions,
     dataplaneTokenDefinition,
     computeWorkloadDefinition,
@@ -93,7 +100,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   admission
     .register(namespaceLifecycle(registry))
     .register(serviceAccountAdmission(registry))
-    .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
+    .register(defaultTolerationSeconds(opts.nodeEvictionSeconds))
+    .register(nodeRestriction());
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
@@ -103,10 +111,15 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const pki = await loadOrCreatePki(dataDir, { hosts: [host] });
   const adminToken = await loadOrCreateAdminToken(dataDir);
   const tokens = await TokenIssuer.loadOrCreate(dataDir, {});
-  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens });
+  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens, clientCaPem: pki.caPem });
+  const signer = new ClusterSigner(pki.caPem, pki.caKeyPem);
+  // Nodes are decided by the Node authorizer; everyone else, for now, may do everything.
+  const nodeGraph = new NodeGraph(cache, registry.lookup('', 'v1', 'pods')!.cd.prefix);
+  const authorizer = new UnionAuthorizer([new NodeAuthorizer(nodeGraph), alwaysAllow]);
   const custom = new CustomHandlers();
   registerCoreHandlers(custom, registry, tokens);
   registerEvictionHandler(custom, registry);
+  registerCsrApprovalHandler(custom);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
   registerDataplaneTokenHandler(custom, tokens.signer);
   registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
@@ -118,6 +131,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const api = new ApiServer({
     registry,
     authenticator,
+    authorizer,
     openapi,
     metrics,
     logger,
@@ -136,7 +150,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     ready: () => ready,
     serverAddress: () => address,
   });
-  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
+  // Client certificates are asked for (nodes authenticate with them) but not required: kubectl sends a token.
+  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 }, api.handle);
   server.headersTimeout = 0;
   server.requestTimeout = 0;
   await new Promise<void>((res, rej) => {
@@ -162,7 +177,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     // Identity issuance serves the proxies connected to this replica, so it runs on every replica.
     if (full) identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
-  const controllersDone = full ? startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined }, abort.signal) : undefined;
+  const controllersDone = full ? startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined, signer }, abort.signal) : undefined;
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;
@@ -208,6 +223,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await controllersDone;
       await identity?.done;
       api.endWatches();
+      nodeGraph.stop();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();

@@ -15,6 +15,8 @@ import type { MeshConfig } from '../mesh/config.js';
 import type { Registry } from '../registry/registry.js';
 import { Scheduler, registryBinder } from '../scheduler/index.js';
 import { startCoreControllers } from './core-controllers.js';
+import { csrController } from '../controllers/certificates/index.js';
+import type { ClusterSigner } from '../security/cluster-signer.js';
 import type { ServeOptions } from './options.js';
 
 export interface ControllerSet {
@@ -23,6 +25,8 @@ export interface ControllerSet {
   logger: Logger;
   /** Mesh controllers run only when kuma.io is served. */
   mesh?: MeshConfig;
+  /** Approves node certificate requests and signs approved ones with the cluster CA. */
+  signer?: ClusterSigner;
 }
 
 /** Starts every singleton controller bound to `signal`; resolves once all have stopped. */
@@ -39,6 +43,7 @@ export async function runControllers(set: ControllerSet, signal: AbortSignal): P
     log: logger,
   });
   const running: Promise<unknown>[] = [scheduler.start(signal), startComputeControllers(client('workplane-controllers'), signal, { log: logger })];
+  if (set.signer) running.push(csrController(client('certificate-controller'), { signer: set.signer, log: logger }).start(signal));
   if (set.mesh) running.push(startMeshControllers(client('workplane-controllers'), signal, { config: set.mesh, log: logger }));
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   await core.stop();

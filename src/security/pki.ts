@@ -19,6 +19,8 @@ export interface PkiOptions {
 
 export interface Pki {
   caPem: string;
+  /** The CA's private key (PEM): it signs node and API server client certificates. */
+  caKeyPem: string;
   certPem: string;
   keyPem: string;
 }
@@ -46,7 +48,7 @@ export async function loadOrCreatePki(dataDir: string, opts: PkiOptions): Promis
     serving = await issueServingCert(ca, opts.hosts, { now });
     await writePair(servingPaths, serving);
   }
-  return { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem };
+  return { caPem: ca.certPem, caKeyPem: ca.keyPem, certPem: serving.certPem, keyPem: serving.keyPem };
 }
 
 async function readPair(paths: { cert: string; key: string }): Promise<CertKeyPem | undefined> {
