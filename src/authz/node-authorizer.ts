@@ -4,10 +4,11 @@
 // so this authorizer decides every node request: it allows what a node agent
 // needs and denies the rest. Writes are narrowed further by NodeRestriction
 // admission (its own Node, Lease and bound pods), which sees the objects.
-// Requests from anyone else get no opinion.
+// The API server's client certificate for node log endpoints is refused
+// outright. Requests from anyone else get no opinion.
 
 import { allow, deny, noOpinion, type AuthorizationAttributes, type AuthorizationResult, type Authorizer } from './types.js';
-import { nodeIdentity } from './node-identity.js';
+import { APISERVER_KUBELET_CLIENT, nodeIdentity } from './node-identity.js';
 import type { ReferenceKind } from './node-graph.js';
 
 /** What the authorizer asks of the pod graph (NodeGraph). */
@@ -26,6 +27,7 @@ export class NodeAuthorizer implements Authorizer {
   constructor(private readonly graph: NodeRelations) {}
 
   authorize(a: AuthorizationAttributes): AuthorizationResult {
+    if (a.user.username === APISERVER_KUBELET_CLIENT) return deny('this identity is for node log endpoints only');
     const { isNode, name: node } = nodeIdentity(a.user);
     if (!isNode) return noOpinion();
     if (!node) return deny(`unknown node for user ${JSON.stringify(a.user.username)}`);

@@ -15,3 +15,9 @@ export function nodeIdentity(user: UserInfo): { isNode: boolean; name: string } 
   const name = user.username.startsWith(NODE_USER_PREFIX) ? user.username.slice(NODE_USER_PREFIX.length) : '';
   return { isNode: true, name };
 }
+
+/**
+ * The API server's own client certificate towards node log endpoints. It is for nodes only:
+ * the Node authorizer refuses it on the API.
+ */
+export const APISERVER_KUBELET_CLIENT = 'workplane:apiserver-kubelet-client';

@@ -16,7 +16,7 @@ import { createProcessRuntime } from '../agent/runtime/process/index.js';
 import { SimulatedRuntime } from '../agent/runtime/simulated-runtime.js';
 import type { Runtime } from '../agent/runtime/types.js';
 import { HttpTokenSource } from '../agent/mesh/http-token-source.js';
-import { tokenReviewVerifier } from '../agent/token-review-verifier.js';
+import { loadOrCreateAgentId, nodeIdentities } from '../agent/node-identities.js';
 import { parseQuantity } from '../api/quantity.js';
 import { HttpClient } from '../client/http-client.js';
 import type { Logger } from '../client/logger.js';
@@ -25,7 +25,8 @@ const help = `workplane agent: run a node agent against an API server
 
 Flags:
   --server URL                 API server URL (or take it from --kubeconfig)
-  --token TOKEN                bearer token
+  --token TOKEN                bootstrap bearer token (an admin's, or a bootstrap token): used only to
+                               request each node's client certificate (system:node:NAME)
   --ca-file FILE               CA bundle that signed the server's certificate
   --insecure-skip-tls-verify   do not verify the server's certificate
   --kubeconfig FILE            read server, CA and credentials from a kubeconfig
@@ -40,7 +41,9 @@ Flags:
   --node-status-seconds S      node status heartbeat period (default 60)
   --node-ip IP                 process: the address of this host (default 127.0.0.1)
   --log-port PORT              process: port of the log endpoint for kubectl logs (default 10250; 0 picks one)
-  --root-dir DIR               process: where pods' working directories and logs live (default ./.workplane-agent)
+  --root-dir DIR               where the agent keeps its id and node certificates, and (process) pods' working
+                               directories and logs (default ./.workplane-agent)
+  --cert-dir DIR               node keys and certificates (default ROOT_DIR/pki)
   --ready-delay-ms MS          simulated: delay from running to ready (default 0)
   --start-delay-ms MS          simulated: delay before containers run (default 0, plus up to 50 jitter)
   --workers N                  concurrent pod syncs (default 8)
@@ -77,6 +80,7 @@ function parse(args: string[]) {
       'node-ip': { type: 'string', default: '127.0.0.1' },
       'log-port': { type: 'string', default: '10250' },
       'root-dir': { type: 'string', default: '.workplane-agent' },
+      'cert-dir': { type: 'string' },
       'ready-delay-ms': { type: 'string' },
       'start-delay-ms': { type: 'string' },
       workers: { type: 'string' },
@@ -88,6 +92,9 @@ function parse(args: string[]) {
   }).values;
 }
 type Flags = ReturnType<typeof parse>;
+
+const indexOf = (line: string) => Number(/-(\d+) \(/.exec(line)?.[1] ?? 0);
+const byNodeIndex = (a: string, b: string) => indexOf(a) - indexOf(b);
 
 async function connect(f: Flags): Promise<HttpClient> {
   const ident = { userAgent: 'workplane-agent', fieldManager: 'workplane-agent' };
@@ -146,20 +153,37 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     ro.signal?.removeEventListener('abort', stop);
   });
   try {
-    const client = await connect(f);
-    cleanups.push(() => client.close());
-    // The log server needs its source before the agent exists: forward to it.
-    let agent: NodeAgent | undefined;
-    const source: LogSource = { logs: (ns, name, o) => agent!.logs(ns, name, o) };
+    const bootstrap = await connect(f);
+    cleanups.push(() => bootstrap.close());
+    const caPem = bootstrap.opts.caPem;
+    if (!caPem) throw new Error('agent: the cluster CA is needed (nodes verify the API server with it and it signs their certificates): give --ca-file, or a kubeconfig with certificate-authority-data');
+    const rootDir = resolve(f['root-dir']!);
+    await mkdir(rootDir, { recursive: true, mode: 0o700 });
+    const agentId = await loadOrCreateAgentId(rootDir);
+    const names = Array.from({ length: base.nodes ?? 1 }, (_, i) => `${base.namePrefix ?? 'node'}-${i}`);
+    const identities = await nodeIdentities(bootstrap, names, {
+      certDir: resolve(f['cert-dir'] ?? join(rootDir, 'pki')),
+      caPem,
+      servingHosts: kind === 'process' ? [f['node-ip']!] : undefined,
+      userAgent: 'workplane-agent',
+      fieldManager: 'workplane-agent',
+    });
+    for (const id of identities) cleanups.push(() => id.client.close());
+    bootstrap.close();
+
+    // The log server needs its source before the agents exist: forward to them.
+    const agents: NodeAgent[] = [];
+    const source: LogSource = {
+      logs: (ns, name, o) => (agents.find((a) => a.servesPod(ns, name)) ?? agents[0]!).logs(ns, name, o),
+    };
     let runtime: Runtime;
     let kubeletPort = 0;
     let identityRoot: string | undefined;
     if (kind === 'process') {
-      const rootDir = resolve(f['root-dir']!);
       identityRoot = join(rootDir, 'identities');
-      await mkdir(rootDir, { recursive: true, mode: 0o700 });
       runtime = createProcessRuntime({ rootDir });
-      const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, verify: tokenReviewVerifier(client, log) });
+      const certificates = new Map(identities.map((id) => [id.name, id.serving!] as const));
+      const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, clientCaPem: caPem, certificates });
       cleanups.push(() => server.stop());
       kubeletPort = server.port;
     } else {
@@ -168,20 +192,30 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     cleanups.push(() => runtime.close());
 
     const started = Date.now();
-    let registered = 0;
-    const onNodeRegistered = (name: string, created: boolean) => {
-      if (++registered <= 10) out(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`);
-    };
-    // Meshed pods get a DP stream each, with TokenRequest tokens; idle while no DP server is published.
-    // Each also gets a workload identity in its own directory (under the root dir for real processes).
-    const mesh = { tokens: new HttpTokenSource(client.transport), identityRoot };
-    agent = new NodeAgent(client, { ...base, runtime, kubeletPort, onNodeRegistered, mesh });
-    const a = agent;
-    cleanups.push(() => a.stop());
-    await agent.start();
-    if (registered > 10) out(`... and ${registered - 10} more nodes`);
+    const registered: string[] = [];
+    for (const id of identities) {
+      // Meshed pods get a DP stream each, with TokenRequest tokens asked for as the node;
+      // each also gets a workload identity in its own directory (under the root dir for real processes).
+      const mesh = { tokens: new HttpTokenSource(id.client.transport), identityRoot };
+      const agent = new NodeAgent(id.client, {
+        ...base,
+        nodes: undefined,
+        nodeNames: [id.name],
+        runtime,
+        kubeletPort,
+        mesh,
+        holderIdentity: (node) => `${node}_${agentId}`,
+        refuseTakeover: true,
+        onNodeRegistered: (name, created) => registered.push(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`),
+      });
+      agents.push(agent);
+      cleanups.push(() => agent.stop());
+    }
+    await Promise.all(agents.map((a) => a.start()));
+    for (const line of registered.sort(byNodeIndex).slice(0, 10)) out(line);
+    if (registered.length > 10) out(`... and ${registered.length - 10} more nodes`);
     const logs = kind === 'process' ? `, logs on ${f['node-ip']}:${kubeletPort}` : '';
-    out(`agent running: ${agent.nodeNames.length} node(s), runtime ${kind}${logs}, registered in ${Date.now() - started} ms; SIGTERM to stop`);
+    out(`agent running: ${agents.length} node(s), runtime ${kind}${logs}, registered in ${Date.now() - started} ms; SIGTERM to stop`);
     await stopped;
   } finally {
     for (const c of cleanups.reverse()) await c();

@@ -28,6 +28,7 @@ import { NodeAuthorizer } from '../authz/node-authorizer.js';
 import { NodeGraph } from '../authz/node-graph.js';
 import { nodeRestriction } from './node-restriction.js';
 import { registerCsrApprovalHandler } from './csr-approval.js';
+import { kubeletClientCertificate } from './kubelet-client.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
@@ -122,7 +123,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registerCsrApprovalHandler(custom);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
   registerDataplaneTokenHandler(custom, tokens.signer);
-  registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
+  registerPodLogsHandler(custom, { registry, localSource: localLogSource, nodeClient: { caPem: pki.caPem, clientCertificate: kubeletClientCertificate(signer) } });
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
