@@ -196,7 +196,7 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     for (const id of identities) {
       // Meshed pods get a DP stream each, with TokenRequest tokens asked for as the node;
       // each also gets a workload identity in its own directory (under the root dir for real processes).
-      const mesh = { tokens: new HttpTokenSource(id.client.transport), identityRoot };
+      const mesh = { tokens: new HttpTokenSource(id.client.transport), identityRoot, caPem };
       const agent = new NodeAgent(id.client, {
         ...base,
         nodes: undefined,

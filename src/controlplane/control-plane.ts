@@ -178,7 +178,11 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     // Identity issuance serves the proxies connected to this replica, so it runs on every replica.
     if (full) identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
-  const controllersDone = full ? startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined, signer }, abort.signal) : undefined;
+  // The DP server starts after the controllers; the keeper of its published address learns of it then.
+  let dpPublished: { address: string; caPem: string } | undefined;
+  let keeper: { check(): void } | undefined;
+  const dpServer = meshOn ? { namespace: meshConfig.systemNamespace, published: () => dpPublished, keeper: (k: { check(): void } | undefined) => (keeper = k) } : undefined;
+  const controllersDone = full ? startControllers({ registry, opts, logger, mesh: meshOn ? meshConfig : undefined, signer, dpServer }, abort.signal) : undefined;
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;
@@ -194,6 +198,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     });
     if (identity) dp.addHandler(identity.dpPlugin({ insights: dp.insights }));
     await publishDpServerAddress(dpClient, dp.address, pki.caPem, meshConfig.systemNamespace);
+    dpPublished = { address: dp.address, caPem: pki.caPem };
+    keeper?.check();
   }
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: adminToken });
