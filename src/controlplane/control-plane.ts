@@ -21,7 +21,8 @@ import { ApiServer } from '../apiserver/server.js';
 import { AdmissionChain } from '../registry/admission.js';
 import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
-import { ClusterSigner, createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
+import { serviceAccountTokenValidator, onCredentialOwnerDeleted } from './service-account-validator.js';
+import { ClusterSigner, ServiceAccountTokenAuthenticator, createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
 import { certificateSigningRequestDefinition } from '../api/certificates/index.js';
 import { alwaysAllow, UnionAuthorizer } from '../authz/union.js';
 import { NodeAuthorizer } from '../authz/node-authorizer.js';
@@ -112,7 +113,11 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const pki = await loadOrCreatePki(dataDir, { hosts: [host] });
   const adminToken = await loadOrCreateAdminToken(dataDir);
   const tokens = await TokenIssuer.loadOrCreate(dataDir, {});
-  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens, clientCaPem: pki.caPem });
+  // ServiceAccount tokens are checked against the live ServiceAccount (and bound Pod/Secret); a deletion revokes at once.
+  const validateServiceAccount = serviceAccountTokenValidator(registry);
+  const serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator(tokens, { validate: validateServiceAccount });
+  const stopRevocations = onCredentialOwnerDeleted(registry, cache, () => serviceAccountAuthenticator.clearCache());
+  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens, clientCaPem: pki.caPem, serviceAccountAuthenticator });
   const signer = new ClusterSigner(pki.caPem, pki.caKeyPem);
   // Nodes are decided by the Node authorizer; everyone else, for now, may do everything.
   const nodeGraph = new NodeGraph(cache, registry.lookup('', 'v1', 'pods')!.cd.prefix);
@@ -122,7 +127,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registerEvictionHandler(custom, registry);
   registerCsrApprovalHandler(custom);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
-  registerDataplaneTokenHandler(custom, tokens.signer);
+  registerDataplaneTokenHandler(custom, tokens.signer, meshConfig.dataplaneTokenMaxValiditySeconds);
   registerPodLogsHandler(custom, { registry, localSource: localLogSource, nodeClient: { caPem: pki.caPem, clientCertificate: kubeletClientCertificate(signer) } });
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
@@ -193,7 +198,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       host,
       port: opts.dpPort ?? (port === 0 ? 0 : 5678),
       pki,
-      authenticate: createDpAuthenticator({ signer: tokens.signer, serviceAccounts: tokens }),
+      authenticate: createDpAuthenticator({ signer: tokens.signer, serviceAccounts: tokens, validate: validateServiceAccount }),
       log: logger,
     });
     if (identity) dp.addHandler(identity.dpPlugin({ insights: dp.insights }));
@@ -231,6 +236,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await identity?.done;
       api.endWatches();
       nodeGraph.stop();
+      stopRevocations();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();

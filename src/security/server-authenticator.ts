@@ -12,6 +12,8 @@ export interface ServerAuthenticatorOptions {
   adminToken: string;
   tokenIssuer: TokenIssuer;
   serviceAccounts?: ServiceAccountAuthenticatorOptions;
+  /** Use this ServiceAccount token authenticator (e.g. to clear its cache on revocation) instead of making one. */
+  serviceAccountAuthenticator?: ServiceAccountTokenAuthenticator;
   /** The CA whose client certificates are accepted (the cluster CA); none: bearer tokens only. */
   clientCaPem?: string;
 }
@@ -19,7 +21,7 @@ export interface ServerAuthenticatorOptions {
 export function createServerAuthenticator(opts: ServerAuthenticatorOptions): Authenticator {
   const tokens = new BearerAuthenticator([
     new AdminTokenAuthenticator(opts.adminToken),
-    new ServiceAccountTokenAuthenticator(opts.tokenIssuer, opts.serviceAccounts),
+    opts.serviceAccountAuthenticator ?? new ServiceAccountTokenAuthenticator(opts.tokenIssuer, opts.serviceAccounts),
   ]);
   return opts.clientCaPem ? new RequestAuthenticator(new ClientCertAuthenticator(opts.clientCaPem), tokens) : tokens;
 }

@@ -73,6 +73,9 @@ describe('workplane dp run', () => {
     const bad = cli(['token', 'dataplane', '--workload', 'Not_A_Label', '--kubeconfig', kubeconfig]);
     assert.equal(await bad.exited, 1);
     assert.match(bad.err, /DataplaneToken\.kuma\.io "" is invalid: spec\.workload: Invalid value: "Not_A_Label"/);
+    const long = cli(['token', 'dataplane', '--workload', 'web', '--valid-for', '100000h', '--kubeconfig', kubeconfig]);
+    assert.equal(await long.exited, 1);
+    assert.match(long.err, /spec\.validFor: Invalid value: "100000h": must be at most 87600h0m0s/);
   });
 
   test('registers, reports health, and deletes the Dataplane on SIGTERM', async () => {
