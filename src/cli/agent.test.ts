@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,8 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
   let admin: HttpClient;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'workplane-agent-cli-'));
+    // Process pods run as nobody: their working directories below must be reachable.
+    await chmod(dir, 0o711);
     cp = await startControlPlane(serveOptions({ dataDir: join(dir, 'data'), storage: 'memory', logLevel: 'silent', compactionIntervalSeconds: 300 }));
     admin = await HttpClient.fromKubeconfig(cp.kubeconfigPath);
   });
@@ -134,6 +136,15 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
       await eventually(async () => (await kubectl('logs', 'proc').catch(() => ({ stdout: '' }))).stdout === 'hello from proc\n', 'kubectl logs');
       await admin.resource(PODS).delete('default', 'proc', { gracePeriodSeconds: 1 });
       await eventually(async () => (await admin.resource(PODS).get('default', 'proc')) === undefined, 'process pod removed');
+
+      // The agent runs as root here, so its pods run as nobody: no reading the server's data dir or the node's key.
+      const key = join(root, 'pki', 'host-0', 'client.key');
+      const script = `id -u; cat ${join(dir, 'data', 'admin.token')} 2>&1; cat ${key} 2>&1; sleep 30`;
+      await admin.resource(PODS).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'who' }, spec: { nodeName: 'host-0', terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', script] }] } });
+      let logs = '';
+      await eventually(async () => (logs = (await kubectl('logs', 'who').catch(() => ({ stdout: '' }))).stdout).split('Permission denied').length === 3, 'pod output');
+      assert.equal(logs.split('\n')[0], process.getuid?.() === 0 ? '65534' : String(process.getuid?.()));
+      assert.doesNotMatch(logs, new RegExp(cp.adminToken));
     }, root);
   });
 });

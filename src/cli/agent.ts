@@ -4,7 +4,7 @@
 // stop being renewed. With the process runtime it also serves pod logs to the
 // API server on --node-ip:--log-port (the node's kubeletEndpoint).
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from '../agent/console-logger.js';
@@ -12,7 +12,7 @@ import { startLogServer } from '../agent/log-server/index.js';
 import type { LogSource } from '../agent/log-source.js';
 import { NodeAgent, type NodeAgentOptions } from '../agent/node-agent.js';
 import { parseLabels, parseTaints } from '../agent/node-flags.js';
-import { createProcessRuntime } from '../agent/runtime/process/index.js';
+import { assertReachable, createProcessRuntime, resolveRunAs } from '../agent/runtime/process/index.js';
 import { SimulatedRuntime } from '../agent/runtime/simulated-runtime.js';
 import type { Runtime } from '../agent/runtime/types.js';
 import { HttpTokenSource } from '../agent/mesh/http-token-source.js';
@@ -44,6 +44,8 @@ Flags:
   --root-dir DIR               where the agent keeps its id and node certificates, and (process) pods' working
                                directories and logs (default ./.workplane-agent)
   --cert-dir DIR               node keys and certificates (default ROOT_DIR/pki)
+  --run-as-user USER|UID[:GID] process: the user pods run as when the agent is root (default nobody); an agent
+                               that is not root runs pods as itself (with a warning)
   --ready-delay-ms MS          simulated: delay from running to ready (default 0)
   --start-delay-ms MS          simulated: delay before containers run (default 0, plus up to 50 jitter)
   --workers N                  concurrent pod syncs (default 8)
@@ -80,6 +82,7 @@ function parse(args: string[]) {
       'node-ip': { type: 'string', default: '127.0.0.1' },
       'log-port': { type: 'string', default: '10250' },
       'root-dir': { type: 'string', default: '.workplane-agent' },
+      'run-as-user': { type: 'string' },
       'cert-dir': { type: 'string' },
       'ready-delay-ms': { type: 'string' },
       'start-delay-ms': { type: 'string' },
@@ -139,6 +142,7 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
   }
   const kind = f.runtime;
   if (kind !== 'simulated' && kind !== 'process') throw new Error(`--runtime must be simulated or process, not "${kind}"`);
+  if (f['run-as-user'] !== undefined && kind !== 'process') throw new Error('--run-as-user applies to the process runtime only');
   const log = consoleLogger(f['log-level']!);
   const base = agentOptions(f, log);
   const cleanups: (() => unknown)[] = [];
@@ -181,7 +185,13 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     let identityRoot: string | undefined;
     if (kind === 'process') {
       identityRoot = join(rootDir, 'identities');
-      runtime = createProcessRuntime({ rootDir });
+      const runAs = resolveRunAs(f['run-as-user'], (msg) => log.warn({}, msg));
+      // Pods reach their working directories under the root dir (traverse only); keys stay 0600 in 0700 dirs.
+      if (runAs) {
+        await chmod(rootDir, 0o711);
+        assertReachable(rootDir, runAs);
+      }
+      runtime = createProcessRuntime({ rootDir, runAs });
       const certificates = new Map(identities.map((id) => [id.name, id.serving!] as const));
       const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, clientCaPem: caPem, certificates });
       cleanups.push(() => server.stop());
