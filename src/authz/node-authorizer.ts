@@ -4,11 +4,12 @@
 // so this authorizer decides every node request: it allows what a node agent
 // needs and denies the rest. Writes are narrowed further by NodeRestriction
 // admission (its own Node, Lease and bound pods), which sees the objects.
-// The API server's client certificate for node log endpoints is refused
-// outright. Requests from anyone else get no opinion.
+// Bootstrap credentials (group system:bootstrappers) may only read discovery
+// and ask for node certificates; the API server's client certificate for node
+// log endpoints is refused outright. Requests from anyone else get no opinion.
 
 import { allow, deny, noOpinion, type AuthorizationAttributes, type AuthorizationResult, type Authorizer } from './types.js';
-import { APISERVER_KUBELET_CLIENT, nodeIdentity } from './node-identity.js';
+import { APISERVER_KUBELET_CLIENT, GROUP_BOOTSTRAPPERS, nodeIdentity } from './node-identity.js';
 import type { ReferenceKind } from './node-graph.js';
 
 /** What the authorizer asks of the pod graph (NodeGraph). */
@@ -29,6 +30,7 @@ export class NodeAuthorizer implements Authorizer {
   authorize(a: AuthorizationAttributes): AuthorizationResult {
     if (a.user.username === APISERVER_KUBELET_CLIENT) return deny('this identity is for node log endpoints only');
     const { isNode, name: node } = nodeIdentity(a.user);
+    if (!isNode && a.user.groups.includes(GROUP_BOOTSTRAPPERS)) return bootstrapper(a);
     if (!isNode) return noOpinion();
     if (!node) return deny(`unknown node for user ${JSON.stringify(a.user.username)}`);
     if (!a.resourceRequest) return a.verb === 'get' ? allow() : deny('nodes may only read non-resource paths');
@@ -82,4 +84,12 @@ export class NodeAuthorizer implements Authorizer {
     if (name !== undefined && this.graph.references(node, kind, namespace, name)) return allow();
     return deny(`no relationship found between node '${node}' and this object`);
   }
+}
+
+/** A bootstrap token joins a node: discovery and its certificate requests, nothing else. */
+function bootstrapper(a: AuthorizationAttributes): AuthorizationResult {
+  if (!a.resourceRequest) return a.verb === 'get' ? allow() : deny('bootstrap tokens may only read non-resource paths');
+  const csr = a.apiGroup === 'certificates.k8s.io' && a.resource === 'certificatesigningrequests' && !a.subresource;
+  if (csr && (a.verb === 'create' || READ.has(a.verb))) return allow();
+  return deny('bootstrap tokens may only request node certificates');
 }

@@ -6,6 +6,8 @@ import type { UserInfo } from '../api/definition.js';
 
 export const NODE_USER_PREFIX = 'system:node:';
 export const GROUP_NODES = 'system:nodes';
+/** Bootstrap credentials (bootstrap tokens): they may only ask for node certificates. */
+export const GROUP_BOOTSTRAPPERS = 'system:bootstrappers';
 
 export const nodeUsername = (name: string) => `${NODE_USER_PREFIX}${name}`;
 

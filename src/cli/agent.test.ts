@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { eventually } from '../client/testing.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { serveOptions } from '../controlplane/options.js';
 import { runAgent } from './agent.js';
+import { createBootstrapToken } from './node-token.js';
 import type { ApiError } from '../api/errors.js';
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -120,6 +121,26 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
         asNode.close();
       }
     });
+  });
+
+  it('joins with a bootstrap token (workplane token node), which can do nothing else', async () => {
+    const { token } = await createBootstrapToken(admin.transport, 600);
+    const asBootstrap = await HttpClient.connect({ server: cp.url, caPem: cp.caPem, token });
+    try {
+      await assert.rejects(asBootstrap.resource(PODS).list('default'), (e: ApiError) => e.code === 403 && /bootstrap tokens may only request node certificates/.test(e.message));
+    } finally {
+      asBootstrap.close();
+    }
+    const caFile = join(dir, 'ca.crt');
+    await writeFile(caFile, cp.caPem);
+    await withAgent(['--server', cp.url, '--token', token, '--ca-file', caFile, '--name-prefix', 'joined'], async (lines) => {
+      assert.equal(lines[0], 'registered node joined-0 (simulated)');
+      const csr = (await admin.resource(CSRS).list(undefined)).items.find((c) => (c.metadata.name ?? '').startsWith('node-csr-joined-0-client'))!;
+      assert.equal((csr.spec as Obj).username, `system:bootstrap:${token.split('.')[0]}`);
+    }, join(dir, 'agent-joined'));
+    // Deleting the token's Secret revokes it.
+    await admin.resource({ group: '', version: 'v1', resource: 'secrets' }).delete('kube-system', `bootstrap-token-${token.split('.')[0]}`);
+    await assert.rejects(HttpClient.connect({ server: cp.url, caPem: cp.caPem, token }), (e: ApiError) => e.code === 401);
   });
 
   it('runs a process pod and serves its logs to kubectl through the API server', async () => {

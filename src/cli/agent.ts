@@ -1,8 +1,13 @@
 // `workplane agent`: a node agent in its own process, reaching the API server
-// over HTTPS (flags or a kubeconfig). It registers its nodes, says so, runs
-// until SIGINT/SIGTERM and then simply stops: Nodes stay, their leases just
-// stop being renewed. With the process runtime it also serves pod logs to the
-// API server on --node-ip:--log-port (the node's kubeletEndpoint).
+// over HTTPS (flags or a kubeconfig). The credential it is given (an admin
+// kubeconfig, or a bootstrap token from `workplane token node`) only gets each
+// node its client certificate (system:node:<name>, through a CSR); from then
+// on every node talks as itself. It registers its nodes (refusing a node
+// another live agent serves), says so, runs until SIGINT/SIGTERM and then
+// simply stops: Nodes stay, their leases just stop being renewed. With the
+// process runtime it also serves pod logs to the API server on
+// --node-ip:--log-port (the node's kubeletEndpoint), with each node's serving
+// certificate, to the API server's client certificate only.
 
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

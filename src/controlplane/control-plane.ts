@@ -30,6 +30,7 @@ import { NodeGraph } from '../authz/node-graph.js';
 import { nodeRestriction } from './node-restriction.js';
 import { registerCsrApprovalHandler } from './csr-approval.js';
 import { kubeletClientCertificate } from './kubelet-client.js';
+import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
@@ -117,7 +118,13 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const validateServiceAccount = serviceAccountTokenValidator(registry);
   const serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator(tokens, { validate: validateServiceAccount });
   const stopRevocations = onCredentialOwnerDeleted(registry, cache, () => serviceAccountAuthenticator.clearCache());
-  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens, clientCaPem: pki.caPem, serviceAccountAuthenticator });
+  const authenticator = createServerAuthenticator({
+    adminToken,
+    tokenIssuer: tokens,
+    clientCaPem: pki.caPem,
+    serviceAccountAuthenticator,
+    extraTokenAuthenticators: [new BootstrapTokenAuthenticator(registry)],
+  });
   const signer = new ClusterSigner(pki.caPem, pki.caKeyPem);
   // Nodes are decided by the Node authorizer; everyone else, for now, may do everything.
   const nodeGraph = new NodeGraph(cache, registry.lookup('', 'v1', 'pods')!.cd.prefix);

@@ -11,8 +11,9 @@ import type { CsrSpec } from '../../api/certificates/index.js';
 import { SIGNER_KUBELET_CLIENT, SIGNER_KUBELET_SERVING } from '../../api/certificates/index.js';
 import type { ParsedCsr } from '../../security/csr.js';
 import { GROUP_NODES, NODE_USER_PREFIX, nodeOfCsr, signerViolation } from './node-csr-policy.js';
+import { GROUP_BOOTSTRAPPERS } from '../../authz/node-identity.js';
 
-export const GROUP_BOOTSTRAPPERS = 'system:bootstrappers';
+export { GROUP_BOOTSTRAPPERS };
 const GROUP_MASTERS = 'system:masters';
 
 export interface ApprovalVerdict {
