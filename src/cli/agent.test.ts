@@ -114,7 +114,9 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
         await assert.rejects(asNode.resource(LEASES).get('kube-node-lease', 'ident-1'), (e: ApiError) => e.code === 403);
         await admin.resource(PODS).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'elsewhere' }, spec: { nodeName: 'ident-1', containers: [{ name: 'app', image: 'nginx' }] } });
         const pod = (await admin.resource(PODS).get('default', 'elsewhere'))!;
-        await assert.rejects(asNode.resource(PODS).updateStatus('default', { ...pod, status: { phase: 'Failed' } }), /node "ident-0" can only update pod status for pods with spec.nodeName set to itself/);
+        // No resourceVersion: ident-1's agent may write the pod meanwhile, which must not turn this into a conflict.
+        const unversioned = { ...pod, metadata: { ...pod.metadata, resourceVersion: undefined } };
+        await assert.rejects(asNode.resource(PODS).updateStatus('default', { ...unversioned, status: { phase: 'Failed' } }), /node "ident-0" can only update pod status for pods with spec.nodeName set to itself/);
         await assert.rejects(asNode.resource(PODS).delete('default', 'elsewhere'), /node "ident-0" can only delete pods with spec.nodeName set to itself/);
         await assert.rejects(asNode.resource(SECRETS).list('default'), (e: ApiError) => e.code === 403);
       } finally {
