@@ -135,10 +135,6 @@ export class HttpClient implements Client {
 class HttpResourceClient implements ResourceClient {
   readonly kind: string;
 
-  rebind(c: HttpClient): HttpResourceClient {
-    return new HttpResourceClient(c, this.gvr, this.d);
-  }
-
   readonly namespaced: boolean;
   readonly verbs: string[];
   private readonly base: string;
@@ -154,6 +150,11 @@ class HttpResourceClient implements ResourceClient {
     this.verbs = d.verbs ?? [];
     this.base = gvr.group ? `/apis/${gvr.group}/${gvr.version}` : `/api/${gvr.version}`;
     this.apiVersion = gvr.group ? `${gvr.group}/${gvr.version}` : gvr.version;
+  }
+
+  /** The same resource through another client (other credentials). */
+  rebind(c: HttpClient): HttpResourceClient {
+    return new HttpResourceClient(c, this.gvr, this.d);
   }
 
   private path(namespace: string | undefined, name?: string, sub?: string): string {

@@ -79,8 +79,8 @@ export async function startLogServer(opts: LogServerOptions): Promise<LogServer>
   };
 }
 
-/** The caller's verified client certificate CN, or an error Status. */
-function callerOf(req: IncomingMessage, allowed: string): void {
+/** Throws 401 without a client certificate from the cluster CA, 403 for any other client than `allowed`. */
+function checkCaller(req: IncomingMessage, allowed: string): void {
   const socket = req.socket as TLSSocket;
   const cert = socket.getPeerX509Certificate?.();
   if (!cert || !socket.authorized) throw unauthorized();
@@ -90,7 +90,7 @@ function callerOf(req: IncomingMessage, allowed: string): void {
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, source: LogSource, allowed: string): Promise<void> {
-  callerOf(req, allowed);
+  checkCaller(req, allowed);
   const url = new URL(req.url ?? '/', 'https://agent');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length !== 4 || parts[0] !== 'containerLogs') throw new ApiError(404, 'NotFound', '404 page not found');
