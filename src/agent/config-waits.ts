@@ -1,26 +1,32 @@
 // Pods stuck in CreateContainerConfigError wait for a Secret or ConfigMap to
-// appear. Rather than watch every Secret in the cluster, the agent watches
-// Secrets and ConfigMaps only in namespaces that have a waiting pod, from the
-// moment the first pod there starts waiting until the last one stops; any
-// change there re-checks that namespace's waiting pods. (The agent also
-// re-checks with back-off, which covers a watch that failed.)
+// appear. The agent watches exactly the objects a waiting pod names, one watch
+// per object (a field selector on its name), from the moment the first pod
+// waits on it until the last one stops: that is all a node may read (the Node
+// authorizer allows a node only the objects its pods name), and any change
+// re-checks the pods waiting on that object. (The agent also re-checks with
+// back-off, which covers a watch that failed.)
 
+import type { KObject } from '../api/object.js';
+import { podReferences } from '../api/core/pod-references.js';
 import type { Logger } from '../client/logger.js';
 import type { Client, Watch } from '../client/types.js';
 
-const RESOURCES = [
-  { group: '', version: 'v1', resource: 'secrets' },
-  { group: '', version: 'v1', resource: 'configmaps' },
-];
+const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
+const CONFIG_MAPS = { group: '', version: 'v1', resource: 'configmaps' };
+type Gvr = typeof SECRETS;
 
-interface NamespaceWatch {
+interface ObjectWatch {
+  gvr: Gvr;
+  namespace: string;
+  name: string;
   keys: Set<string>;
-  watches: Watch[];
+  watch?: Watch;
   closed: boolean;
 }
 
 export class ConfigWaits {
-  private readonly namespaces = new Map<string, NamespaceWatch>();
+  private readonly objects = new Map<string, ObjectWatch>();
+  private readonly byKey = new Map<string, string[]>();
 
   constructor(
     private readonly client: Client,
@@ -28,59 +34,72 @@ export class ConfigWaits {
     private readonly log: Logger,
   ) {}
 
-  /** `key` (a pod) waits for a source in `namespace`. */
-  wait(namespace: string, key: string): void {
-    let ns = this.namespaces.get(namespace);
-    if (!ns) {
-      ns = { keys: new Set(), watches: [], closed: false };
-      this.namespaces.set(namespace, ns);
-      for (const gvr of RESOURCES) void this.open(namespace, ns, gvr);
-    }
-    ns.keys.add(key);
+  /** `key` (a pod) waits for the Secrets and ConfigMaps `pod` names in `namespace`. */
+  wait(namespace: string, key: string, pod: KObject): void {
+    if (this.byKey.has(key)) return;
+    const refs = podReferences(pod);
+    const ids: string[] = [];
+    const add = (gvr: Gvr, name: string) => {
+      const id = `${gvr.resource}/${namespace}/${name}`;
+      let o = this.objects.get(id);
+      if (!o) {
+        o = { gvr, namespace, name, keys: new Set(), closed: false };
+        this.objects.set(id, o);
+        void this.open(o);
+      }
+      o.keys.add(key);
+      ids.push(id);
+    };
+    for (const s of refs.secrets) add(SECRETS, s);
+    for (const c of refs.configMaps) add(CONFIG_MAPS, c);
+    this.byKey.set(key, ids);
   }
 
-  done(namespace: string, key: string): void {
-    const ns = this.namespaces.get(namespace);
-    if (!ns || !ns.keys.delete(key) || ns.keys.size) return;
-    this.close(namespace, ns);
+  done(_namespace: string, key: string): void {
+    for (const id of this.byKey.get(key) ?? []) {
+      const o = this.objects.get(id);
+      if (!o || !o.keys.delete(key) || o.keys.size) continue;
+      this.close(id, o);
+    }
+    this.byKey.delete(key);
   }
 
   stop(): void {
-    for (const [name, ns] of this.namespaces) this.close(name, ns);
+    for (const [id, o] of this.objects) this.close(id, o);
+    this.byKey.clear();
   }
 
-  private close(namespace: string, ns: NamespaceWatch): void {
-    ns.closed = true;
-    for (const w of ns.watches) w.stop();
-    this.namespaces.delete(namespace);
+  private close(id: string, o: ObjectWatch): void {
+    o.closed = true;
+    o.watch?.stop();
+    this.objects.delete(id);
   }
 
-  private fire(ns: NamespaceWatch): void {
-    for (const k of ns.keys) this.recheck(k);
+  private fire(o: ObjectWatch): void {
+    for (const k of o.keys) this.recheck(k);
   }
 
   /** Watches from now on; a failed watch reopens after a pause while pods still wait. */
-  private async open(namespace: string, ns: NamespaceWatch, gvr: (typeof RESOURCES)[number]): Promise<void> {
+  private async open(o: ObjectWatch): Promise<void> {
+    const fieldSelector = `metadata.name=${o.name}`;
     try {
-      const rc = this.client.resource(gvr);
-      const { resourceVersion } = await rc.list(namespace, { limit: 1 });
-      if (ns.closed) return;
-      let w: Watch | undefined;
-      w = rc.watch(namespace, { resourceVersion }, {
+      const rc = this.client.resource(o.gvr);
+      const { resourceVersion } = await rc.list(o.namespace, { fieldSelector, limit: 1 });
+      if (o.closed) return;
+      o.watch = rc.watch(o.namespace, { resourceVersion, fieldSelector }, {
         onEvent: (type) => {
-          if (type !== 'BOOKMARK') this.fire(ns);
+          if (type !== 'BOOKMARK') this.fire(o);
         },
         onClose: () => {
-          ns.watches = ns.watches.filter((x) => x !== w);
-          if (!ns.closed) setTimeout(() => !ns.closed && void this.open(namespace, ns, gvr), 1000).unref();
+          o.watch = undefined;
+          if (!o.closed) setTimeout(() => !o.closed && void this.open(o), 1000).unref();
         },
       });
-      ns.watches.push(w);
       // Anything created between the failed read and this watch is seen by one more check.
-      this.fire(ns);
+      this.fire(o);
     } catch (err) {
-      this.log.warn({ namespace, resource: gvr.resource, err }, 'agent: cannot watch pod config sources');
-      if (!ns.closed) setTimeout(() => !ns.closed && void this.open(namespace, ns, gvr), 5000).unref();
+      this.log.warn({ namespace: o.namespace, resource: o.gvr.resource, name: o.name, err }, 'agent: cannot watch a pod config source');
+      if (!o.closed) setTimeout(() => !o.closed && void this.open(o), 5000).unref();
     }
   }
 }

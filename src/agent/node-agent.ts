@@ -36,6 +36,12 @@ export interface NodeAgentOptions {
   kubeletPort?: number;
   /** Process runtime: the host's address, for the node and its pods (default 127.0.0.1). */
   nodeIP?: string;
+  /**
+   * The Lease holder identity for a node (default its name). With `refuseTakeover`, start() fails
+   * for a node whose fresh Lease another identity holds: another agent serves it.
+   */
+  holderIdentity?: (node: string) => string;
+  refuseTakeover?: boolean;
   /** Lease renewal period (default 10 s). */
   leaseRenewSeconds?: number;
   leaseDurationSeconds?: number;
@@ -107,9 +113,10 @@ export class NodeAgent implements LogSource {
     if (this.abort) throw new Error('node agent already started');
     const abort = (this.abort = new AbortController());
     const concurrency = this.opts.writeConcurrency ?? 16;
-    const leases = new NodeLeases(this.client, this.stats, this.opts.leaseDurationSeconds ?? 40);
+    const leases = new NodeLeases(this.client, this.stats, this.opts.leaseDurationSeconds ?? 40, this.opts.holderIdentity);
     const registrar = new NodeRegistrar(this.client, this.template, this.stats);
     await leases.ensureNamespace().catch((err) => this.log.warn({ err }, 'agent: cannot ensure namespace kube-node-lease'));
+    if (this.opts.refuseTakeover) for (const name of this.nodes.keys()) await leases.checkNotServedElsewhere(name);
     await registrar.registerAll([...this.nodes.values()], concurrency, (node, created) => this.opts.onNodeRegistered?.(node.name, created));
     await this.firstLeases(leases, concurrency);
     const heartbeat = new NodeHeartbeat({
@@ -131,6 +138,11 @@ export class NodeAgent implements LogSource {
     this.abort?.abort();
     await Promise.allSettled(this.running);
     await this.events?.flush();
+  }
+
+  /** Whether the pod is bound to one of this agent's nodes. */
+  servesPod(namespace: string, podName: string): boolean {
+    return this.podSync.podOnNode(namespace, podName) !== undefined;
   }
 
   logs(namespace: string, podName: string, opts: LogRequest): Promise<Readable> {

@@ -128,7 +128,7 @@ export class PodSync {
     const r = await buildLaunch(pod, { hostIP: node.ips.nodeIP, podIP: st.podIP, allocatable: node.allocatable, lookup });
     if ('errors' in r) {
       st.configErrors = r.errors;
-      this.configWaits.wait(ns, st.key);
+      this.configWaits.wait(ns, st.key, pod);
       return;
     }
     if (st.configErrors) this.configWaits.done(ns, st.key);

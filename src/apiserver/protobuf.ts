@@ -210,6 +210,25 @@ const resourceQuota: MessageSpec = {
   }),
 };
 
+// k8s.io/api/certificates/v1 (`kubectl certificate approve|deny` PUTs the whole object to /approval).
+// spec.extra (6, map of ExtraValue) is left out: the server sets it from the requester.
+const certificateSigningRequest: MessageSpec = {
+  1: msg('metadata', objectMeta),
+  2: msg('spec', {
+    1: { name: 'request', type: 'bytes' },
+    2: str('username'),
+    3: str('uid'),
+    4: strs('groups'),
+    5: strs('usages'),
+    7: str('signerName'),
+    8: { name: 'expirationSeconds', type: 'int32' },
+  }),
+  3: msg('status', {
+    1: msg('conditions', { 1: str('type'), 2: str('reason'), 3: str('message'), 4: { name: 'lastUpdateTime', type: 'time' }, 5: { name: 'lastTransitionTime', type: 'time' }, 6: str('status') }, true),
+    2: { name: 'certificate', type: 'bytes' },
+  }),
+};
+
 /** Kinds this server accepts as protobuf, keyed by `apiVersion/kind`. */
 const kinds: Record<string, MessageSpec> = {
   'v1/Namespace': namespace,
@@ -218,6 +237,7 @@ const kinds: Record<string, MessageSpec> = {
   'v1/Secret': secret,
   'v1/ResourceQuota': resourceQuota,
   'authentication.k8s.io/v1/TokenRequest': tokenRequest,
+  'certificates.k8s.io/v1/CertificateSigningRequest': certificateSigningRequest,
   'authorization.k8s.io/v1/SelfSubjectAccessReview': selfSubjectAccessReview,
   'authorization.k8s.io/v1/SelfSubjectRulesReview': selfSubjectRulesReview,
   'authorization.k8s.io/v1/SubjectAccessReview': subjectAccessReview,

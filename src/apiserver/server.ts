@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { UserInfo } from '../api/definition.js';
 import { ApiError, notFound, unauthorized } from '../api/errors.js';
 import type { Registry } from '../registry/registry.js';
-import type { Authenticator } from '../security/index.js';
+import type { Authenticator, TlsPeer } from '../security/index.js';
 import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from '../authz/index.js';
 import { impersonate, wantsImpersonation } from '../authz/impersonation.js';
 import type { AuditRecord, Auditor } from '../audit/auditor.js';
@@ -86,7 +86,7 @@ export class ApiServer {
       if (this.console.owns(url.pathname)) return this.console.serve(req, res, url.pathname);
       let user: UserInfo | null = null;
       if (!PUBLIC_PATHS.has(url.pathname)) {
-        user = await this.deps.authenticator.authenticate(req.headers.authorization);
+        user = await this.deps.authenticator.authenticate(req.headers.authorization, req.socket as TlsPeer);
         if (!user) throw unauthorized();
         const authorizer = this.deps.authorizer ?? alwaysAllow;
         if (this.deps.auditor) audit = this.beginAudit(req, res, info, user, url.pathname, body);
@@ -94,7 +94,7 @@ export class ApiServer {
           user = impersonate(user, req.headersDistinct, authorizer);
           if (audit) audit.impersonatedUser = user;
         }
-        const attrs = requestAttributes(user, info, req.method ?? 'GET');
+        const attrs = requestAttributes(user, info, req.method ?? 'GET', url.searchParams);
         const verdict = authorizer.authorize(attrs);
         if (audit) {
           audit.annotations['authorization.k8s.io/decision'] = verdict.decision === 'allow' ? 'allow' : 'forbid';

@@ -7,8 +7,15 @@ import { forbidden, type ApiError } from '../api/errors.js';
 import type { RequestInfo } from '../apiserver/request-info.js';
 import type { AuthorizationAttributes } from './types.js';
 
-export function requestAttributes(user: UserInfo, info: RequestInfo, method: string): AuthorizationAttributes {
+/**
+ * A list or watch narrowed to one name by `fieldSelector=metadata.name=<name>` is authorized as
+ * a request for that name, as kube-apiserver's request info does, so single-object watches can be
+ * allowed where listing everything is not (a node watching one Secret).
+ */
+export function requestAttributes(user: UserInfo, info: RequestInfo, method: string, query?: URLSearchParams): AuthorizationAttributes {
   if (info.kind === 'nonResource') return { user, verb: method.toLowerCase(), resourceRequest: false, path: info.path };
+  let name = info.name;
+  if (name === undefined && (info.verb === 'list' || info.verb === 'watch')) name = selectedName(query?.get('fieldSelector'));
   return {
     user,
     verb: info.verb,
@@ -18,8 +25,17 @@ export function requestAttributes(user: UserInfo, info: RequestInfo, method: str
     resource: info.resource,
     subresource: info.subresource,
     namespace: info.namespace,
-    name: info.name,
+    name,
   };
+}
+
+function selectedName(selector: string | null | undefined): string | undefined {
+  if (!selector) return undefined;
+  for (const term of selector.split(',')) {
+    const m = /^\s*metadata\.name\s*==?\s*(\S+?)\s*$/.exec(term);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** `User "u" cannot list resource "secrets" in API group "" in the namespace "b"`, as kube words it. */

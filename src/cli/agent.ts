@@ -1,21 +1,26 @@
 // `workplane agent`: a node agent in its own process, reaching the API server
-// over HTTPS (flags or a kubeconfig). It registers its nodes, says so, runs
-// until SIGINT/SIGTERM and then simply stops: Nodes stay, their leases just
-// stop being renewed. With the process runtime it also serves pod logs to the
-// API server on --node-ip:--log-port (the node's kubeletEndpoint).
+// over HTTPS (flags or a kubeconfig). The credential it is given (an admin
+// kubeconfig, or a bootstrap token from `workplane token node`) only gets each
+// node its client certificate (system:node:<name>, through a CSR); from then
+// on every node talks as itself. It registers its nodes (refusing a node
+// another live agent serves), says so, runs until SIGINT/SIGTERM and then
+// simply stops: Nodes stay, their leases just stop being renewed. With the
+// process runtime it also serves pod logs to the API server on
+// --node-ip:--log-port (the node's kubeletEndpoint), with each node's serving
+// certificate, to the API server's client certificate only.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLogServer } from '../agent/log-server/index.js';
 import type { LogSource } from '../agent/log-source.js';
 import { NodeAgent, type NodeAgentOptions } from '../agent/node-agent.js';
 import { parseLabels, parseTaints } from '../agent/node-flags.js';
-import { createProcessRuntime } from '../agent/runtime/process/index.js';
+import { assertReachable, createProcessRuntime, resolveRunAs } from '../agent/runtime/process/index.js';
 import { SimulatedRuntime } from '../agent/runtime/simulated-runtime.js';
 import type { Runtime } from '../agent/runtime/types.js';
 import { HttpTokenSource } from '../agent/mesh/http-token-source.js';
-import { tokenReviewVerifier } from '../agent/token-review-verifier.js';
+import { loadOrCreateAgentId, nodeIdentities } from '../agent/node-identities.js';
 import { parseQuantity } from '../api/quantity.js';
 import { HttpClient } from '../client/http-client.js';
 import type { Logger } from '../client/logger.js';
@@ -25,7 +30,8 @@ const help = `workplane agent: run a node agent against an API server
 
 Flags:
   --server URL                 API server URL (or take it from --kubeconfig)
-  --token TOKEN                bearer token
+  --token TOKEN                bootstrap bearer token (an admin's, or a bootstrap token): used only to
+                               request each node's client certificate (system:node:NAME)
   --ca-file FILE               CA bundle that signed the server's certificate
   --insecure-skip-tls-verify   do not verify the server's certificate
   --kubeconfig FILE            read server, CA and credentials from a kubeconfig
@@ -40,7 +46,11 @@ Flags:
   --node-status-seconds S      node status heartbeat period (default 60)
   --node-ip IP                 process: the address of this host (default 127.0.0.1)
   --log-port PORT              process: port of the log endpoint for kubectl logs (default 10250; 0 picks one)
-  --root-dir DIR               process: where pods' working directories and logs live (default ./.workplane-agent)
+  --root-dir DIR               where the agent keeps its id and node certificates, and (process) pods' working
+                               directories and logs (default ./.workplane-agent)
+  --cert-dir DIR               node keys and certificates (default ROOT_DIR/pki)
+  --run-as-user USER|UID[:GID] process: the user pods run as when the agent is root (default nobody); an agent
+                               that is not root runs pods as itself (with a warning)
   --ready-delay-ms MS          simulated: delay from running to ready (default 0)
   --start-delay-ms MS          simulated: delay before containers run (default 0, plus up to 50 jitter)
   --workers N                  concurrent pod syncs (default 8)
@@ -78,6 +88,8 @@ function parse(args: string[]) {
       'node-ip': { type: 'string', default: '127.0.0.1' },
       'log-port': { type: 'string', default: '10250' },
       'root-dir': { type: 'string', default: '.workplane-agent' },
+      'run-as-user': { type: 'string' },
+      'cert-dir': { type: 'string' },
       'ready-delay-ms': { type: 'string' },
       'start-delay-ms': { type: 'string' },
       workers: { type: 'string' },
@@ -90,6 +102,9 @@ function parse(args: string[]) {
   }).values;
 }
 type Flags = ReturnType<typeof parse>;
+
+const indexOf = (line: string) => Number(/-(\d+) \(/.exec(line)?.[1] ?? 0);
+const byNodeIndex = (a: string, b: string) => indexOf(a) - indexOf(b);
 
 async function connect(f: Flags): Promise<HttpClient> {
   const ident = { userAgent: 'workplane-agent', fieldManager: 'workplane-agent' };
@@ -134,6 +149,7 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
   }
   const kind = f.runtime;
   if (kind !== 'simulated' && kind !== 'process') throw new Error(`--runtime must be simulated or process, not "${kind}"`);
+  if (f['run-as-user'] !== undefined && kind !== 'process') throw new Error('--run-as-user applies to the process runtime only');
   const log = createLogger({ level: f['log-level']!, format: parseLogFormat(f['log-format']), base: { component: 'workplane-agent' } });
   const base = agentOptions(f, log);
   const cleanups: (() => unknown)[] = [];
@@ -148,20 +164,43 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     ro.signal?.removeEventListener('abort', stop);
   });
   try {
-    const client = await connect(f);
-    cleanups.push(() => client.close());
-    // The log server needs its source before the agent exists: forward to it.
-    let agent: NodeAgent | undefined;
-    const source: LogSource = { logs: (ns, name, o) => agent!.logs(ns, name, o) };
+    const bootstrap = await connect(f);
+    cleanups.push(() => bootstrap.close());
+    const caPem = bootstrap.opts.caPem;
+    if (!caPem) throw new Error('agent: the cluster CA is needed (nodes verify the API server with it and it signs their certificates): give --ca-file, or a kubeconfig with certificate-authority-data');
+    const rootDir = resolve(f['root-dir']!);
+    await mkdir(rootDir, { recursive: true, mode: 0o700 });
+    const agentId = await loadOrCreateAgentId(rootDir);
+    const names = Array.from({ length: base.nodes ?? 1 }, (_, i) => `${base.namePrefix ?? 'node'}-${i}`);
+    const identities = await nodeIdentities(bootstrap, names, {
+      certDir: resolve(f['cert-dir'] ?? join(rootDir, 'pki')),
+      caPem,
+      servingHosts: kind === 'process' ? [f['node-ip']!] : undefined,
+      userAgent: 'workplane-agent',
+      fieldManager: 'workplane-agent',
+    });
+    for (const id of identities) cleanups.push(() => id.client.close());
+    bootstrap.close();
+
+    // The log server needs its source before the agents exist: forward to them.
+    const agents: NodeAgent[] = [];
+    const source: LogSource = {
+      logs: (ns, name, o) => (agents.find((a) => a.servesPod(ns, name)) ?? agents[0]!).logs(ns, name, o),
+    };
     let runtime: Runtime;
     let kubeletPort = 0;
     let identityRoot: string | undefined;
     if (kind === 'process') {
-      const rootDir = resolve(f['root-dir']!);
       identityRoot = join(rootDir, 'identities');
-      await mkdir(rootDir, { recursive: true, mode: 0o700 });
-      runtime = createProcessRuntime({ rootDir });
-      const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, verify: tokenReviewVerifier(client, log) });
+      const runAs = resolveRunAs(f['run-as-user'], (msg) => log.warn({}, msg));
+      // Pods reach their working directories under the root dir (traverse only); keys stay 0600 in 0700 dirs.
+      if (runAs) {
+        await chmod(rootDir, 0o711);
+        assertReachable(rootDir, runAs);
+      }
+      runtime = createProcessRuntime({ rootDir, runAs });
+      const certificates = new Map(identities.map((id) => [id.name, id.serving!] as const));
+      const server = await startLogServer({ source, host: f['node-ip']!, port: number('log-port', f['log-port'])!, clientCaPem: caPem, certificates });
       cleanups.push(() => server.stop());
       kubeletPort = server.port;
     } else {
@@ -170,21 +209,31 @@ export async function runAgent(args: string[], ro: RunAgentOptions = {}): Promis
     cleanups.push(() => runtime.close());
 
     const started = Date.now();
-    let registered = 0;
-    const onNodeRegistered = (name: string, created: boolean) => {
-      if (++registered <= 10) out(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`);
-    };
-    // Meshed pods get a DP stream each, with TokenRequest tokens; idle while no DP server is published.
-    // Each also gets a workload identity in its own directory (under the root dir for real processes).
-    const mesh = { tokens: new HttpTokenSource(client.transport), identityRoot };
-    agent = new NodeAgent(client, { ...base, runtime, kubeletPort, onNodeRegistered, mesh });
-    const a = agent;
-    cleanups.push(() => a.stop());
-    await agent.start();
-    if (registered > 10) out(`... and ${registered - 10} more nodes`);
+    const registered: string[] = [];
+    for (const id of identities) {
+      // Meshed pods get a DP stream each, with TokenRequest tokens asked for as the node;
+      // each also gets a workload identity in its own directory (under the root dir for real processes).
+      const mesh = { tokens: new HttpTokenSource(id.client.transport), identityRoot, caPem };
+      const agent = new NodeAgent(id.client, {
+        ...base,
+        nodes: undefined,
+        nodeNames: [id.name],
+        runtime,
+        kubeletPort,
+        mesh,
+        holderIdentity: (node) => `${node}_${agentId}`,
+        refuseTakeover: true,
+        onNodeRegistered: (name, created) => registered.push(`${created ? 'registered' : 're-registered'} node ${name} (${kind})`),
+      });
+      agents.push(agent);
+      cleanups.push(() => agent.stop());
+    }
+    await Promise.all(agents.map((a) => a.start()));
+    for (const line of registered.sort(byNodeIndex).slice(0, 10)) out(line);
+    if (registered.length > 10) out(`... and ${registered.length - 10} more nodes`);
     const logs = kind === 'process' ? `, logs on ${f['node-ip']}:${kubeletPort}` : '';
-    out(`agent running: ${agent.nodeNames.length} node(s), runtime ${kind}${logs}, registered in ${Date.now() - started} ms; SIGTERM to stop`);
-    log.info({ nodes: agent.nodeNames.length, runtime: kind, kubeletPort: kubeletPort || undefined }, 'agent running');
+    out(`agent running: ${agents.length} node(s), runtime ${kind}${logs}, registered in ${Date.now() - started} ms; SIGTERM to stop`);
+    log.info({ nodes: agents.length, runtime: kind, kubeletPort: kubeletPort || undefined }, 'agent running');
     await stopped;
   } finally {
     for (const c of cleanups.reverse()) await c();

@@ -4,8 +4,11 @@
 // Dataplane on SIGINT/SIGTERM. With --identity-dir it also keeps the proxy's
 // workload identity there: its own key, a CSR over the stream, and the
 // certificate and trust bundle the control plane issues and renews. Without
-// --cp-address the DP server's address and CA come from the ConfigMap the
-// control plane publishes, read through the kubeconfig.
+// --cp-address the DP server's address comes from the ConfigMap the control
+// plane publishes, read through the kubeconfig. The DP server is verified
+// against the CA the proxy was given (--ca-file, else the kubeconfig's
+// cluster CA), never the CA in that ConfigMap: whoever can edit it could
+// otherwise send proxies, and their tokens, anywhere.
 
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,7 +29,7 @@ Flags:
   --token-file FILE       a dataplane token from 'workplane token dataplane' (required)
   --namespace NS          namespace of the Dataplane (default: the file's, else the kubeconfig's, else "default")
   --cp-address URL        DP server, grpcs://HOST:PORT (default: published in ConfigMap kuma-system/workplane-dp-server)
-  --ca-file FILE          CA of the DP server (default: from that ConfigMap)
+  --ca-file FILE          cluster CA the DP server's certificate must chain to (default: the kubeconfig's)
   --kubeconfig FILE       API server to discover the DP server through (default $KUBECONFIG)
   --identity-dir DIR      keep the workload identity here: cert.pem (the SPIFFE certificate), key.pem (its
                           private key, mode 0600, generated locally) and bundle.pem (trusted CAs); written
@@ -49,9 +52,11 @@ async function discover(flags: { kubeconfig?: string; address?: string; caFile?:
   }
   const client = await HttpClient.fromKubeconfig(kc);
   try {
-    const published = await readDpServerAddress(client);
-    if (!published) throw new Error('dp run: the control plane has not published a DP server address (ConfigMap kuma-system/workplane-dp-server)');
-    return { address: flags.address ?? published.address, caPem: caFromFile ?? published.caPem, namespace: client.opts.namespace };
+    const caPem = caFromFile ?? client.opts.caPem;
+    if (!caPem) throw new Error(`dp run: ${kc} names no cluster CA (certificate-authority-data) to verify the DP server with: give --ca-file`);
+    const address = flags.address ?? (await readDpServerAddress(client))?.address;
+    if (!address) throw new Error('dp run: the control plane has not published a DP server address (ConfigMap kuma-system/workplane-dp-server)');
+    return { address, caPem, namespace: client.opts.namespace };
   } finally {
     client.close();
   }

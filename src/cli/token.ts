@@ -1,10 +1,13 @@
 // `workplane token dataplane`: asks the API server (DataplaneToken, a virtual
 // kind) for a dataplane token and prints it, for `workplane dp run --token-file`.
+// `workplane token node`: a bootstrap token for `workplane agent --token`.
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HttpTransport, loadKubeconfig } from '../client/index.js';
+import { parseGoDuration } from '../api/duration.js';
+import { createBootstrapToken } from './node-token.js';
 
 const help = `workplane token dataplane: print a token that lets 'workplane dp run' register Dataplanes
 
@@ -26,8 +29,9 @@ export async function runToken(args: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
+  if (what === 'node') return runNodeToken(rest);
   if (what !== 'dataplane') {
-    console.error(`workplane token: unknown token kind "${what}" (supported: dataplane)\n\n${help}`);
+    console.error(`workplane token: unknown token kind "${what}" (supported: dataplane, node)\n\n${help}`);
     return 2;
   }
   const { values } = parseArgs({
@@ -59,6 +63,30 @@ export async function runToken(args: string[]): Promise<number> {
     const token = (body as { status?: { token?: unknown } }).status?.token;
     if (typeof token !== 'string' || !token) throw new Error('token dataplane: the server returned no token');
     console.log(token);
+    return 0;
+  } finally {
+    transport.close();
+  }
+}
+
+const nodeHelp = `workplane token node: print a bootstrap token with which a new node agent joins
+(workplane agent --server URL --token TOKEN --ca-file ca.crt); it may only request node certificates
+
+Flags:
+  --valid-for DURATION   lifetime, e.g. 24h, 30m (default 24h)
+  --kubeconfig FILE      API server to ask (default $KUBECONFIG, else ~/.kube/config)`;
+
+async function runNodeToken(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'valid-for': { type: 'string', default: '24h' }, kubeconfig: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    console.log(nodeHelp);
+    return 0;
+  }
+  const seconds = Math.floor(parseGoDuration(values['valid-for']!) / 1000);
+  if (seconds < 1) throw new Error('token node: --valid-for must be at least 1s');
+  const transport = new HttpTransport({ ...(await loadKubeconfig(kubeconfigPath(values.kubeconfig))), userAgent: 'workplane-token' });
+  try {
+    console.log((await createBootstrapToken(transport, seconds)).token);
     return 0;
   } finally {
     transport.close();

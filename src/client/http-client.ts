@@ -65,6 +65,22 @@ export class HttpClient implements Client {
     return HttpClient.connect({ ...(await loadKubeconfig(path, opts.context)), ...opts });
   }
 
+  /**
+   * The same server and discovered resources with other credentials (a node's client
+   * certificate instead of the bootstrap token): no second discovery round.
+   */
+  withCredentials(creds: Pick<ClusterConnection, 'token' | 'certPem' | 'keyPem'>, opts: Omit<HttpClientOptions, keyof ClusterConnection> = {}): HttpClient {
+    const c = new HttpClient({ ...this.opts, token: undefined, certPem: undefined, keyPem: undefined, ...opts, ...creds });
+    const copies = new Map<HttpResourceClient, HttpResourceClient>();
+    for (const [k, rc] of this.byGvr) {
+      const copy = rc.rebind(c);
+      copies.set(rc, copy);
+      c.byGvr.set(k, copy);
+    }
+    for (const [k, rc] of this.byKind) c.byKind.set(k, copies.get(rc) ?? rc.rebind(c));
+    return c;
+  }
+
   /** (Re)reads the served resources. */
   async discover(): Promise<void> {
     const gvs: { group: string; version: string; preferred: boolean }[] = [{ group: '', version: 'v1', preferred: true }];
@@ -118,6 +134,7 @@ export class HttpClient implements Client {
 
 class HttpResourceClient implements ResourceClient {
   readonly kind: string;
+
   readonly namespaced: boolean;
   readonly verbs: string[];
   private readonly base: string;
@@ -126,13 +143,18 @@ class HttpResourceClient implements ResourceClient {
   constructor(
     private readonly c: HttpClient,
     readonly gvr: GroupVersionResource,
-    d: Discovered,
+    private readonly d: Discovered,
   ) {
     this.kind = d.kind;
     this.namespaced = d.namespaced;
     this.verbs = d.verbs ?? [];
     this.base = gvr.group ? `/apis/${gvr.group}/${gvr.version}` : `/api/${gvr.version}`;
     this.apiVersion = gvr.group ? `${gvr.group}/${gvr.version}` : gvr.version;
+  }
+
+  /** The same resource through another client (other credentials). */
+  rebind(c: HttpClient): HttpResourceClient {
+    return new HttpResourceClient(c, this.gvr, this.d);
   }
 
   private path(namespace: string | undefined, name?: string, sub?: string): string {

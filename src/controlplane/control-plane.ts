@@ -21,7 +21,15 @@ import { ApiServer } from '../apiserver/server.js';
 import { AdmissionChain } from '../registry/admission.js';
 import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
-import { createServerAuthenticator, writeKubeconfig } from '../security/index.js';
+import { serviceAccountTokenValidator, onCredentialOwnerDeleted } from './service-account-validator.js';
+import { ClusterSigner, ServiceAccountTokenAuthenticator, createServerAuthenticator, writeKubeconfig } from '../security/index.js';
+import { certificateSigningRequestDefinition } from '../api/certificates/index.js';
+import { NodeAuthorizer } from '../authz/node-authorizer.js';
+import { NodeGraph } from '../authz/node-graph.js';
+import { nodeRestriction } from './node-restriction.js';
+import { registerCsrApprovalHandler } from './csr-approval.js';
+import { kubeletClientCertificate } from './kubelet-client.js';
+import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
@@ -79,6 +87,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
     ...coreDefinitions,
     tokenReviewDefinition,
     ...rbacDefinitions,
+    certificateSigningRequestDefinition,
     ...kumaDefinitions,
     dataplaneTokenDefinition,
     computeWorkloadDefinition,
@@ -116,11 +125,14 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   admission
     .register(namespaceLifecycle(registry))
     .register(serviceAccountAdmission(registry))
-    .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
+    .register(defaultTolerationSeconds(opts.nodeEvictionSeconds))
+    .register(nodeRestriction());
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const authz = startAuthorization({ registry, admission, mode: opts.authorizationMode, signal: abort.signal, logger });
+  // Nodes are decided by the Node authorizer, in front of RBAC (kube's Node,RBAC).
+  const nodeGraph = new NodeGraph(cache, registry.lookup('', 'v1', 'pods')!.cd.prefix);
+  const authz = startAuthorization({ registry, admission, mode: opts.authorizationMode, signal: abort.signal, logger, before: [new NodeAuthorizer(nodeGraph)] });
   const auditor = opts.audit ? openAuditor(opts.audit, logger) : undefined;
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
@@ -129,14 +141,26 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const { host, port } = splitHostPort(opts.listen);
   const { pki, adminToken, tokens } = await loadClusterCredentials(store, dataDir, [host], opts, logger);
   const replicaName = resolveReplicaName(opts, dataDir);
-  const authenticator = createServerAuthenticator({ adminToken, tokenIssuer: tokens });
+  // ServiceAccount tokens are checked against the live ServiceAccount (and bound Pod/Secret); a deletion revokes at once.
+  const validateServiceAccount = serviceAccountTokenValidator(registry);
+  const serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator(tokens, { validate: validateServiceAccount });
+  const stopRevocations = onCredentialOwnerDeleted(registry, cache, () => serviceAccountAuthenticator.clearCache());
+  const authenticator = createServerAuthenticator({
+    adminToken,
+    tokenIssuer: tokens,
+    clientCaPem: pki.caPem,
+    serviceAccountAuthenticator,
+    extraTokenAuthenticators: [new BootstrapTokenAuthenticator(registry)],
+  });
+  const signer = new ClusterSigner(pki.caPem, pki.caKeyPem);
   const custom = new CustomHandlers();
   registerCoreHandlers(custom, registry, tokens);
   registerEvictionHandler(custom, registry);
+  registerCsrApprovalHandler(custom);
   registerTokenReviewHandler(custom, authenticator, tokens.apiAudiences);
-  registerDataplaneTokenHandler(custom, tokens.signer);
+  registerDataplaneTokenHandler(custom, tokens.signer, meshConfig.dataplaneTokenMaxValiditySeconds);
+  registerPodLogsHandler(custom, { registry, localSource: localLogSource, nodeClient: { caPem: pki.caPem, clientCertificate: kubeletClientCertificate(signer) } });
   registerAccessReviewHandlers(custom, authz.authorizer);
-  registerPodLogsHandler(custom, { registry, localSource: localLogSource, remoteToken: async () => adminToken });
   const metrics = new ApiMetrics();
   metrics.countObjects(() => registry.all().map((s) => [s.cd.qualified, cache.size(s.cd.prefix)] as [string, number]));
   const openapi = new OpenApiPublisher(() => registry.groupVersions().map((gv) => ({ group: gv.group, version: gv.version, defs: gv.stores.map((s) => s.cd) })));
@@ -167,7 +191,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     authorizer: authz.authorizer,
     auditor,
   });
-  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
+  // Client certificates are asked for (nodes authenticate with them) but not required: kubectl sends a token.
+  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 }, api.handle);
   server.headersTimeout = 0;
   server.requestTimeout = 0;
   await new Promise<void>((res, rej) => {
@@ -198,7 +223,11 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     // Identity issuance serves the proxies connected to this replica, so it runs on every replica.
     if (full) identity = startIdentityControllers(meshClient, abort.signal, { systemNamespace: meshConfig.systemNamespace, log: logger });
   }
-  const controllersDone = full ? startControllers({ registry, opts, logger, replicaName, mesh: meshOn ? meshConfig : undefined }, abort.signal) : undefined;
+  // The DP server starts after the controllers; the keeper of its published address learns of it then.
+  let dpPublished: { address: string; caPem: string } | undefined;
+  let keeper: { check(): void } | undefined;
+  const dpServer = meshOn ? { namespace: meshConfig.systemNamespace, published: () => dpPublished, keeper: (k: { check(): void } | undefined) => (keeper = k) } : undefined;
+  const controllersDone = full ? startControllers({ registry, opts, logger, replicaName, mesh: meshOn ? meshConfig : undefined, signer, dpServer }, abort.signal) : undefined;
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;
@@ -209,11 +238,13 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       host,
       port: opts.dpPort ?? (port === 0 ? 0 : 5678),
       pki,
-      authenticate: createDpAuthenticator({ signer: tokens.signer, serviceAccounts: tokens }),
+      authenticate: createDpAuthenticator({ signer: tokens.signer, serviceAccounts: tokens, validate: validateServiceAccount }),
       log: logger,
     });
     if (identity) dp.addHandler(identity.dpPlugin({ insights: dp.insights }));
     await publishDpServerAddress(dpClient, dp.address, pki.caPem, meshConfig.systemNamespace);
+    dpPublished = { address: dp.address, caPem: pki.caPem };
+    keeper?.check();
   }
   const kubeconfigPath = opts.kubeconfigPath ?? join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: adminToken });
@@ -249,6 +280,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
       await authz.done;
       api.endWatches();
       hiddenWorkloads.stop();
+      nodeGraph.stop();
+      stopRevocations();
       await new Promise<void>((res) => {
         server.close(() => res());
         for (const s of sockets) s.destroy();

@@ -17,6 +17,10 @@ import type { Registry } from '../registry/registry.js';
 import { Scheduler, registryBinder } from '../scheduler/index.js';
 import { startCoreControllers } from './core-controllers.js';
 import { clusterRoleAggregationController } from '../controllers/rbac/clusterrole-aggregation-controller.js';
+import { csrController } from '../controllers/certificates/index.js';
+import type { ClusterSigner } from '../security/cluster-signer.js';
+import { PublishedAddressKeeper } from '../dp/server/published-address-keeper.js';
+import type { PublishedDpServer } from '../dp/server/published-address.js';
 import type { ServeOptions } from './options.js';
 
 export interface ControllerSet {
@@ -27,6 +31,10 @@ export interface ControllerSet {
   replicaName?: string;
   /** Mesh controllers run only when kuma.io is served. */
   mesh?: MeshConfig;
+  /** Approves node certificate requests and signs approved ones with the cluster CA. */
+  signer?: ClusterSigner;
+  /** Keep the DP server address published as this replica published it (mesh on). */
+  dpServer?: { namespace: string; published: () => PublishedDpServer | undefined; keeper?: (k: PublishedAddressKeeper | undefined) => void };
 }
 
 /** Starts every singleton controller bound to `signal`; resolves once all have stopped. */
@@ -47,6 +55,12 @@ export async function runControllers(set: ControllerSet, signal: AbortSignal): P
     startComputeControllers(client('workplane-controllers'), signal, { log: logger }),
     clusterRoleAggregationController(client('clusterrole-aggregation-controller'), { log: logger }).start(signal),
   ];
+  if (set.signer) running.push(csrController(client('certificate-controller'), { signer: set.signer, log: logger }).start(signal));
+  if (set.dpServer) {
+    const keeper = new PublishedAddressKeeper(client('dp-server'), { namespace: set.dpServer.namespace, published: set.dpServer.published, log: logger });
+    set.dpServer.keeper?.(keeper);
+    running.push(keeper.run(signal).finally(() => set.dpServer!.keeper?.(undefined)));
+  }
   if (set.mesh) running.push(startMeshControllers(client('workplane-controllers'), signal, { config: set.mesh, log: logger }));
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   await core.stop();

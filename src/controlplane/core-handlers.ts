@@ -2,7 +2,8 @@
 // namespaces/finalize, serviceaccounts/token (TokenRequest), pods/binding.
 // The review kinds are answered in access-review-handlers.ts.
 
-import { ApiError, badRequest, fieldError, invalid } from '../api/errors.js';
+import { ApiError, badRequest, fieldError, forbidden, invalid } from '../api/errors.js';
+import { nodeIdentity } from '../authz/node-identity.js';
 import { isPlainObject } from '../api/object.js';
 import { decodeBody, mediaType } from '../apiserver/body.js';
 import { writeOptions, type HandlerContext } from '../apiserver/request-context.js';
@@ -51,6 +52,8 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
     }
     const audiences = Array.isArray(spec.audiences) ? (spec.audiences as string[]) : undefined;
     const bound = isPlainObject(spec.boundObjectRef) ? (spec.boundObjectRef as { kind: string; name: string; uid: string }) : undefined;
+    const node = nodeIdentity(ctx.user);
+    if (node.isNode) await checkNodeTokenRequest(registry, ctx.info.namespace!, ctx.info.name!, node.name, bound);
     if (bound) await checkBoundObject(registry, ctx.info.namespace!, sa.metadata.name!, bound);
     const issued = await tokens.issue({
       namespace: ctx.info.namespace!,
@@ -91,6 +94,16 @@ export function registerCoreHandlers(custom: CustomHandlers, registry: Registry,
     );
     writeJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, JSON_TYPE);
   });
+}
+
+/** NodeRestriction for TokenRequest, as kube's: a node gets tokens only bound to a pod (uid given) scheduled on itself. */
+async function checkNodeTokenRequest(registry: Registry, namespace: string, sa: string, node: string, ref: { kind?: string; apiVersion?: string; name?: string; uid?: string } | undefined): Promise<void> {
+  const refuse = (why: string) => forbidden(`serviceaccounts "${sa}" is forbidden: ${why}`, { name: sa, kind: 'serviceaccounts' });
+  if (!ref || (ref.apiVersion ?? 'v1') !== 'v1' || ref.kind !== 'Pod' || !ref.name) throw refuse('node requested token not bound to a pod');
+  if (!ref.uid) throw refuse('node requested token with a pod binding without a uid');
+  const pod = await registry.lookup('', 'v1', 'pods')!.get(namespace, ref.name);
+  if (pod.metadata.uid !== ref.uid) throw refuse(`the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+  if ((pod.spec as { nodeName?: string } | undefined)?.nodeName !== node) throw refuse('node requested token bound to a pod scheduled on a different node');
 }
 
 /** As kube-apiserver: a token is bound only to a live Pod or Secret (uid matching), and a Pod must run as the account. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -19,13 +20,34 @@ import type { WriteOptions } from '../registry/write-pipeline.js';
 import type { Authenticator } from '../security/authenticator.js';
 import { registerPodLogsHandler } from './pod-logs.js';
 import { registerTokenReviewHandler, tokenReviewDefinition } from './token-review.js';
+import { createCertificateAuthority } from '../security/ca.js';
+import { ClusterSigner } from '../security/cluster-signer.js';
+import { createCsr } from '../security/csr.js';
+import type { CertKeyPem } from '../security/keys.js';
+import { issueServingCert } from '../security/serving-cert.js';
+import { kubeletClientCertificate } from './kubelet-client.js';
 
-// The API server's identity towards agents, and what agents accept.
 const AGENT_TOKEN = 'apiserver-to-agents';
 const users: Record<string, UserInfo> = {
   admin: { username: 'admin', groups: ['system:masters', 'system:authenticated'], extra: {} },
   [AGENT_TOKEN]: { username: 'system:workplane:apiserver', groups: ['system:masters', 'system:authenticated'], extra: {} },
 };
+
+/** A node serving certificate from the cluster CA, as the CSR signer issues it. */
+async function nodeServingCert(signer: ClusterSigner, node: string): Promise<CertKeyPem> {
+  const { csrPem, keyPem } = await createCsr({ commonName: `system:node:${node}`, organizations: ['system:nodes'], hosts: ['127.0.0.1'] });
+  return { certPem: await signer.sign(csrPem, { profile: 'serving', validitySeconds: 3600 }), keyPem };
+}
+
+/** An HTTPS server posing as a node's log endpoint; it records every request it gets. */
+async function fakeNode(tls: CertKeyPem, seen: { authorization?: string; path?: string }[]): Promise<HttpsServer> {
+  const s = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    seen.push({ authorization: req.headers.authorization, path: req.url });
+    res.end('stolen\n');
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return s;
+}
 const authenticator: Authenticator = {
   async authenticate(h) {
     const token = /^Bearer (\S+)$/.exec(h ?? '')?.[1];
@@ -37,6 +59,8 @@ let api: TestApi;
 let http: Server;
 let base: string;
 let agent: LogServer;
+let signer: ClusterSigner;
+const fakes: HttpsServer[] = [];
 const asked: { node: string; ns: string; pod: string; opts: LogRequest }[] = [];
 let follower: PassThrough | undefined;
 
@@ -88,11 +112,13 @@ const containers = (...names: string[]) => names.map((name) => ({ name, image: '
 
 before(async () => {
   api = await startTestApi([podDefinition, nodeDefinition, tokenReviewDefinition]);
+  const ca = await createCertificateAuthority();
+  signer = new ClusterSigner(ca.certPem, ca.keyPem);
   const custom = new CustomHandlers();
   registerPodLogsHandler(custom, {
     registry: api.registry,
     localSource: (node) => (node === 'local' ? localSource : undefined),
-    remoteToken: async () => AGENT_TOKEN,
+    nodeClient: { caPem: ca.certPem, clientCertificate: kubeletClientCertificate(signer) },
   });
   registerTokenReviewHandler(custom, authenticator);
   const server = new ApiServer({
@@ -110,7 +136,7 @@ before(async () => {
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
-  // A remote agent: its log server admits the API server after asking it with a TokenReview.
+  // A remote agent: it serves node `remote`'s certificate and admits the API server's client certificate.
   const remoteSource: LogSource = {
     async logs(ns, pod, o) {
       asked.push({ node: 'remote', ns, pod, opts: o });
@@ -121,10 +147,8 @@ before(async () => {
     source: remoteSource,
     host: '127.0.0.1',
     port: 0,
-    verify: async (token) => {
-      const status = await tokenReview(token);
-      return status.authenticated === true && (status.user as UserInfo).username === 'system:workplane:apiserver';
-    },
+    clientCaPem: ca.certPem,
+    certificates: new Map([['remote', await nodeServingCert(signer, 'remote')]]),
   });
   await createNode('remote', {
     addresses: [
@@ -144,6 +168,7 @@ before(async () => {
 
 after(async () => {
   await agent.stop();
+  for (const f of fakes) f.close();
   await new Promise((r) => http.close(r));
   await api.close();
 });
@@ -183,11 +208,34 @@ describe('pods/log', () => {
     assert.equal(JSON.parse(r.body).message, 'container "waiting" in pod "slow" is waiting to start: ContainerCreating');
   });
 
-  it('proxies to a remote agent’s log server, which admits the API server through a TokenReview', async () => {
+  it('proxies to a remote agent’s log server, which admits the API server by its client certificate', async () => {
     const r = await get('/api/v1/namespaces/default/pods/far/log?previous=true&limitBytes=100');
     assert.equal(r.status, 200, r.body);
     assert.equal(r.body, 'remote default/far/app\n');
     assert.deepEqual(asked.at(-1)!.opts, { previous: true, limitBytes: 100, container: 'app' });
+  });
+
+  it('sends no credential to an address a Node names unless the node proves itself, and fails cleanly', async () => {
+    const seen: { authorization?: string; path?: string }[] = [];
+    // Someone rewrote a Node's status to point at their own server: a certificate of another CA...
+    const other = await createCertificateAuthority({ commonName: 'evil-ca' });
+    const impostor = await fakeNode(await issueServingCert(other, ['127.0.0.1']), seen);
+    // ...or a genuine cluster certificate, but another node's (a compromised node posing as this one).
+    const neighbour = await fakeNode(await nodeServingCert(signer, 'neighbour'), seen);
+    fakes.push(impostor, neighbour);
+    const status = (s: HttpsServer) => ({ addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: (s.address() as AddressInfo).port } } });
+    await createNode('hijacked', status(impostor));
+    await createNode('victim', status(neighbour));
+    await createPod('hijacked-pod', { nodeName: 'hijacked', containers: containers('app') });
+    await createPod('victim-pod', { nodeName: 'victim', containers: containers('app') });
+
+    const a = await get('/api/v1/namespaces/default/pods/hijacked-pod/log');
+    assert.equal(a.status, 500);
+    assert.match(JSON.parse(a.body).message, /^Internal error occurred: Get "https:\/\/127\.0\.0\.1:\d+\/containerLogs\/default\/hijacked-pod\/app": .*(self.signed|unable to verify|local issuer)/);
+    const b = await get('/api/v1/namespaces/default/pods/victim-pod/log');
+    assert.equal(b.status, 500);
+    assert.match(JSON.parse(b.body).message, /certificate is for "system:node:neighbour", not node "system:node:victim"/);
+    assert.deepEqual(seen, [], 'neither server got a request, let alone a token');
   });
 
   it('reports nodes it cannot reach', async () => {

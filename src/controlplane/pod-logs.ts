@@ -13,13 +13,14 @@ import { remoteLogSource } from '../agent/log-server/remote-log-source.js';
 import { sendLog } from '../agent/log-server/send-log.js';
 import type { LogSource } from '../agent/log-source.js';
 import type { Registry } from '../registry/registry.js';
+import type { CertKeyPem } from '../security/keys.js';
 
 export interface PodLogsDeps {
   registry: Registry;
   /** The LogSource of a node served in this process, if it is one. */
   localSource: (nodeName: string) => LogSource | undefined;
-  /** A token remote agents accept (they check it with a TokenReview). */
-  remoteToken: () => Promise<string>;
+  /** How the API server reaches node agents: the cluster CA (node serving certificates) and its own client certificate. */
+  nodeClient: { caPem: string; clientCertificate: () => Promise<CertKeyPem> };
 }
 
 // kube-apiserver's preference among node addresses, with InternalIP first:
@@ -79,7 +80,7 @@ export function registerPodLogsHandler(custom: CustomHandlers, deps: PodLogsDeps
     let source = deps.localSource(nodeName);
     if (!source) {
       const node = await deps.registry.lookup('', 'v1', 'nodes')!.get(undefined, nodeName);
-      source = remoteLogSource({ ...nodeLogEndpoint(node), token: deps.remoteToken });
+      source = remoteLogSource({ ...nodeLogEndpoint(node), nodeName, ...deps.nodeClient });
     }
     const stream = await source.logs(namespace, name, { ...request, container });
     // A client gone before the first byte must still release the source.

@@ -4,6 +4,8 @@
 
 import { configValue } from '../controlplane/options.js';
 import { DEFAULT_SYSTEM_NAMESPACE } from '../api/kuma/labels.js';
+import { parseGoDuration } from '../api/duration.js';
+import { DEFAULT_MAX_TOKEN_VALIDITY_SECONDS } from '../dp/tokens/dataplane-token.js';
 
 export interface MeshConfig {
   /** Pod labels that name a pod's workload, in priority order (`runtime.kubernetes.workloadLabels`). */
@@ -12,18 +14,22 @@ export interface MeshConfig {
   disallowMultipleMeshesPerNamespace: boolean;
   /** Home of MeshIdentity and MeshTrust (`store.kubernetes.systemNamespace`). */
   systemNamespace: string;
+  /** Longest dataplane token validity granted (`dpServer.authn.dpProxy.dpToken.maxValidityDuration`, default 87600h as Kuma's token default). */
+  dataplaneTokenMaxValiditySeconds?: number;
 }
 
 export const MESH_CONFIG_KEYS = {
   workloadLabels: 'runtime.kubernetes.workloadLabels',
   disallowMultipleMeshesPerNamespace: 'runtime.kubernetes.disallowMultipleMeshesPerNamespace',
   systemNamespace: 'store.kubernetes.systemNamespace',
+  dataplaneTokenMaxValidity: 'dpServer.authn.dpProxy.dpToken.maxValidityDuration',
 } as const;
 
 export const DEFAULT_MESH_CONFIG: Readonly<MeshConfig> = Object.freeze({
   workloadLabels: [],
   disallowMultipleMeshesPerNamespace: false,
   systemNamespace: DEFAULT_SYSTEM_NAMESPACE,
+  dataplaneTokenMaxValiditySeconds: DEFAULT_MAX_TOKEN_VALIDITY_SECONDS,
 });
 
 /** Throws with the key named when a value has the wrong shape: a typo should stop the start, not be ignored. */
@@ -37,6 +43,7 @@ export function loadMeshConfig(config: Record<string, unknown>, env: NodeJS.Proc
       DEFAULT_MESH_CONFIG.disallowMultipleMeshesPerNamespace,
     ),
     systemNamespace: string(MESH_CONFIG_KEYS.systemNamespace, read('systemNamespace'), DEFAULT_MESH_CONFIG.systemNamespace),
+    dataplaneTokenMaxValiditySeconds: duration(MESH_CONFIG_KEYS.dataplaneTokenMaxValidity, read('dataplaneTokenMaxValidity'), DEFAULT_MAX_TOKEN_VALIDITY_SECONDS),
   };
 }
 
@@ -59,4 +66,17 @@ function string(key: string, v: unknown, dflt: string): string {
   if (v === undefined || v === null || v === '') return dflt;
   if (typeof v !== 'string') throw new Error(`config ${key}: expected a string`);
   return v;
+}
+
+/** A Go duration (`720h`) in whole seconds; at least one second. */
+function duration(key: string, v: unknown, dfltSeconds: number): number {
+  if (v === undefined || v === null || v === '') return dfltSeconds;
+  let ms: number;
+  try {
+    ms = parseGoDuration(String(v));
+  } catch (e) {
+    throw new Error(`config ${key}: ${(e as Error).message}`);
+  }
+  if (ms < 1000) throw new Error(`config ${key}: must be at least 1s, got ${JSON.stringify(v)}`);
+  return Math.floor(ms / 1000);
 }

@@ -1,12 +1,21 @@
 // Request authentication: the HTTP layer hands over the Authorization header
-// and gets a user or null (anonymous). Each credential kind is a small
-// TokenAuthenticator; BearerAuthenticator parses the header once and asks them
-// in turn.
+// and the TLS connection (for a client certificate) and gets a user or null
+// (anonymous). Each credential kind is a small TokenAuthenticator;
+// BearerAuthenticator parses the header once and asks them in turn.
+import type { X509Certificate } from 'node:crypto';
 import type { UserInfo } from './user-info.js';
 
+/** The TLS side of a request: node's TLSSocket has this method; plain sockets do not. */
+export interface TlsPeer {
+  getPeerX509Certificate?(): X509Certificate | undefined;
+}
+
 export interface Authenticator {
-  /** The user the Authorization header proves, or null when it proves none. Results are shared: treat them as read-only. */
-  authenticate(authorization: string | undefined): Promise<UserInfo | null>;
+  /**
+   * The user the request's credentials prove (the client certificate of `peer`, else the
+   * Authorization header), or null when they prove none. Results are shared: treat them as read-only.
+   */
+  authenticate(authorization: string | undefined, peer?: TlsPeer): Promise<UserInfo | null>;
 }
 
 export interface TokenAuthenticator {

@@ -30,7 +30,10 @@ export {
   serviceAccountUsername,
   type UserInfo,
 } from './user-info.js';
-export { BearerAuthenticator, bearerToken, type Authenticator, type TokenAuthenticator } from './authenticator.js';
+export { BearerAuthenticator, bearerToken, type Authenticator, type TlsPeer, type TokenAuthenticator } from './authenticator.js';
+export { ClientCertAuthenticator, RequestAuthenticator } from './client-cert-authenticator.js';
+export { ClusterSigner, type CertificateProfile } from './cluster-signer.js';
+export { createCsr, parseCsr, type CsrSubject, type ParsedCsr } from './csr.js';
 export { AdminTokenAuthenticator } from './admin-token-authenticator.js';
 export { ServiceAccountTokenAuthenticator, type ServiceAccountAuthenticatorOptions } from './service-account-authenticator.js';
 export { createServerAuthenticator, type ServerAuthenticatorOptions } from './server-authenticator.js';

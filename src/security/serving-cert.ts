@@ -10,6 +10,8 @@ import { EC_P256, generateEcKeyPair, importSigningKey, privateKeyToPem, randomSe
 /** Names every serving certificate carries, whatever the listen address. */
 export const DEFAULT_SERVING_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 const SERVING_VALIDITY_DAYS = 365;
+/** The control plane's serving certificate CN: what DP clients require of the DP server. */
+export const CONTROL_PLANE_SERVING_CN = 'workplane-apiserver';
 const DAY_MS = 86_400_000;
 
 export interface ServingNames {
@@ -62,7 +64,7 @@ export async function issueServingCert(
   const names = servingNames(hosts);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialNumber(),
-    subject: `CN=${opts.commonName ?? 'workplane-apiserver'}`,
+    subject: `CN=${opts.commonName ?? CONTROL_PLANE_SERVING_CN}`,
     issuer: caCert.subject,
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + (opts.validityDays ?? SERVING_VALIDITY_DAYS) * DAY_MS),

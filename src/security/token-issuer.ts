@@ -34,6 +34,8 @@ export interface IssuedToken {
 export interface ServiceAccountUser extends UserInfo {
   namespace: string;
   serviceAccount: string;
+  /** The object the token was bound to (TokenRequest boundObjectRef), whose deletion revokes it. */
+  boundObject?: BoundObjectRef;
   /** Token expiry, milliseconds since the epoch; bounds how long a verdict may be cached. */
   expiresAt: number;
 }
@@ -107,6 +109,11 @@ function serviceAccountFromClaims(claims: JWTPayload): ServiceAccountUser | null
   // A token for other purposes signed by the same key never has this subject.
   if (claims.sub !== username) return null;
   const extra: Record<string, string[]> = {};
+  let boundObject: BoundObjectRef | undefined;
+  for (const kind of ['Pod', 'Secret'] as const) {
+    const ref = k8s?.[kind.toLowerCase()] as { name?: unknown; uid?: unknown } | undefined;
+    if (typeof ref?.name === 'string' && typeof ref.uid === 'string') boundObject = { kind, name: ref.name, uid: ref.uid };
+  }
   if (typeof claims.jti === 'string') extra['authentication.kubernetes.io/credential-id'] = [`JTI=${claims.jti}`];
   for (const kind of ['pod', 'node']) {
     const ref = k8s?.[kind] as { name?: unknown; uid?: unknown } | undefined;
@@ -120,6 +127,7 @@ function serviceAccountFromClaims(claims: JWTPayload): ServiceAccountUser | null
     extra,
     namespace,
     serviceAccount: name,
+    ...(boundObject ? { boundObject } : {}),
     expiresAt: claims.exp * 1000,
   };
 }

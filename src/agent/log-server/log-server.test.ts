@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
+import { checkServerIdentity } from 'node:tls';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, badRequest } from '../../api/errors.js';
@@ -7,12 +8,22 @@ import type { LogRequest, LogSource } from '../log-source.js';
 import { startLogServer, type LogServer } from './log-server.js';
 import { parseLogQuery } from './log-query.js';
 import { remoteLogSource } from './remote-log-source.js';
-import { cachedVerifier } from './token-verifier.js';
+import { createCertificateAuthority } from '../../security/ca.js';
+import { ClusterSigner } from '../../security/cluster-signer.js';
+import { createCsr } from '../../security/csr.js';
+import type { CertKeyPem } from '../../security/keys.js';
 
-const TOKEN = 'good-token';
-let verifyCalls = 0;
 let follower: PassThrough | undefined;
 let server: LogServer;
+let caPem: string;
+let signer: ClusterSigner;
+let apiserverCert: CertKeyPem;
+let nodeClientCert: CertKeyPem;
+
+async function signed(commonName: string, organizations: string[], profile: 'client' | 'serving'): Promise<CertKeyPem> {
+  const { csrPem, keyPem } = await createCsr({ commonName, organizations, hosts: profile === 'serving' ? ['127.0.0.1'] : undefined });
+  return { certPem: await signer.sign(csrPem, { profile, validitySeconds: 3600 }), keyPem };
+}
 
 const source: LogSource = {
   async logs(namespace: string, podName: string, opts: LogRequest): Promise<Readable> {
@@ -33,10 +44,10 @@ async function text(s: Readable): Promise<string> {
   return out;
 }
 
-function raw(path: string, token?: string): Promise<{ status: number; type: string; body: string }> {
+function raw(path: string, client: CertKeyPem | null = apiserverCert): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
-    const req = request({ host: '127.0.0.1', port: server.port, path, headers, rejectUnauthorized: false, agent: false }, async (res) => {
+    const creds = client ? { cert: client.certPem, key: client.keyPem } : {};
+    const req = request({ host: '127.0.0.1', port: server.port, path, ...creds, ca: caPem, servername: 'node-a', checkServerIdentity: (_sni, cert) => checkServerIdentity('127.0.0.1', cert), agent: false }, async (res) => {
       resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: await text(res) });
     });
     req.on('error', reject);
@@ -44,46 +55,60 @@ function raw(path: string, token?: string): Promise<{ status: number; type: stri
   });
 }
 
-const client = (token = TOKEN) => remoteLogSource({ host: '127.0.0.1', port: server.port, token: async () => token });
+const client = (cert: () => CertKeyPem = () => apiserverCert, nodeName = 'node-a') =>
+  remoteLogSource({ host: '127.0.0.1', port: server.port, nodeName, caPem, clientCertificate: async () => cert() });
 
 before(async () => {
+  const ca = await createCertificateAuthority();
+  caPem = ca.certPem;
+  signer = new ClusterSigner(ca.certPem, ca.keyPem);
+  apiserverCert = await signed('workplane:apiserver-kubelet-client', [], 'client');
+  nodeClientCert = await signed('system:node:node-b', ['system:nodes'], 'client');
   server = await startLogServer({
     source,
     host: '127.0.0.1',
     port: 0,
-    verify: async (t) => {
-      verifyCalls++;
-      return t === TOKEN;
-    },
+    clientCaPem: caPem,
+    certificates: new Map([
+      ['node-a', await signed('system:node:node-a', ['system:nodes'], 'serving')],
+      ['node-b', await signed('system:node:node-b', ['system:nodes'], 'serving')],
+    ]),
   });
 });
 after(() => server.stop());
 
 describe('log server', () => {
   it('serves a container log as text/plain with the request options', async () => {
-    const r = await raw('/containerLogs/ns1/web/app?tailLines=5&timestamps=true&previous=1', TOKEN);
+    const r = await raw('/containerLogs/ns1/web/app?tailLines=5&timestamps=true&previous=1');
     assert.equal(r.status, 200);
     assert.equal(r.type, 'text/plain');
     assert.equal(r.body, 'ns1/web {"previous":true,"timestamps":true,"tailLines":5,"container":"app"}\n');
   });
 
-  it('rejects requests without a valid token and remembers verdicts', async () => {
-    assert.equal((await raw('/containerLogs/ns1/web/app')).status, 401);
-    const before = verifyCalls;
-    assert.equal((await raw('/containerLogs/ns1/web/app', 'bad')).status, 401);
-    assert.equal((await raw('/containerLogs/ns1/web/app', 'bad')).status, 401);
-    await raw('/containerLogs/ns1/web/app', TOKEN);
-    await raw('/containerLogs/ns1/web/app', TOKEN);
-    assert.equal(verifyCalls - before, 1, 'the bad token checked once; the good one was known already');
-    await assert.rejects(client('bad').logs('ns1', 'web', { container: 'app' }), (e: ApiError) => e.code === 401);
+  it('admits only the API server\'s client certificate, never a bearer token', async () => {
+    assert.equal((await raw('/containerLogs/ns1/web/app', null)).status, 401);
+    const node = await raw('/containerLogs/ns1/web/app', nodeClientCert);
+    assert.equal(node.status, 403);
+    assert.match(JSON.parse(node.body).message, /user=system:node:node-b/);
+    // A client certificate of another CA does not pass either.
+    const other = await createCertificateAuthority({ commonName: 'other' });
+    const foreign = await new ClusterSigner(other.certPem, other.keyPem).issueClientCert('workplane:apiserver-kubelet-client', [], 3600);
+    assert.equal((await raw('/containerLogs/ns1/web/app', foreign)).status, 401);
+    await assert.rejects(client(() => nodeClientCert).logs('ns1', 'web', { container: 'app' }), (e: ApiError) => e.code === 403);
+  });
+
+  it('serves each node\'s own certificate, and the API server checks it is the node it asked for', async () => {
+    assert.equal(await text(await client(undefined, 'node-b').logs('ns1', 'web', { container: 'app' })), 'ns1/web {"container":"app"}\n');
+    // An agent that is not serving node-c cannot pass for it.
+    await assert.rejects(client(undefined, 'node-c').logs('ns1', 'web', { container: 'app' }), (e: ApiError) => e.code === 500 && /not node "system:node:node-c"/.test(e.message));
   });
 
   it('answers unknown paths with 404 and bad options with 422', async () => {
-    assert.equal((await raw('/pods', TOKEN)).status, 404);
-    const r = await raw('/containerLogs/ns1/web/app?tailLines=-1', TOKEN);
+    assert.equal((await raw('/pods')).status, 404);
+    const r = await raw('/containerLogs/ns1/web/app?tailLines=-1');
     assert.equal(r.status, 422);
     assert.match(JSON.parse(r.body).message, /tailLines: Invalid value: -1: must be greater than or equal to 0/);
-    assert.equal((await raw('/containerLogs/ns1/web/app?follow=maybe', TOKEN)).status, 400);
+    assert.equal((await raw('/containerLogs/ns1/web/app?follow=maybe')).status, 400);
   });
 
   it('round-trips through the remote log source, errors included', async () => {
@@ -109,7 +134,7 @@ describe('log server', () => {
   });
 
   it('fails cleanly when no agent listens', async () => {
-    const down = remoteLogSource({ host: '127.0.0.1', port: 1, token: async () => TOKEN });
+    const down = remoteLogSource({ host: '127.0.0.1', port: 1, nodeName: 'node-a', caPem, clientCertificate: async () => apiserverCert });
     await assert.rejects(down.logs('ns1', 'web', { container: 'app' }), (e: ApiError) => e.code === 500 && /Get "https:\/\/127\.0\.0\.1:1\/containerLogs\/ns1\/web\/app"/.test(e.message));
   });
 });
@@ -128,33 +153,5 @@ describe('parseLogQuery', () => {
     );
     const since = parseLogQuery(new URLSearchParams('sinceTime=2020-01-01T00:00:10Z'), Date.parse('2020-01-01T00:01:00Z'));
     assert.equal(since.request.sinceSeconds, 50);
-  });
-});
-
-describe('cachedVerifier', () => {
-  it('remembers acceptances longer than rejections and never remembers errors', async () => {
-    let now = 0;
-    const calls: string[] = [];
-    let fail = false;
-    const verify = cachedVerifier(
-      async (t) => {
-        calls.push(t);
-        if (fail) throw new Error('api server down');
-        return t === 'good';
-      },
-      { ttlMs: 100, failureTtlMs: 10, clock: () => now },
-    );
-    assert.equal(await verify('good'), true);
-    assert.equal(await verify('bad'), false);
-    now = 50;
-    assert.equal(await verify('good'), true);
-    assert.equal(await verify('bad'), false);
-    assert.deepEqual(calls, ['good', 'bad', 'bad']);
-    now = 200;
-    fail = true;
-    await assert.rejects(verify('good'));
-    fail = false;
-    assert.equal(await verify('good'), true);
-    assert.deepEqual(calls, ['good', 'bad', 'bad', 'good', 'good']);
   });
 });

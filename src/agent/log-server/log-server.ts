@@ -1,32 +1,36 @@
 // The HTTPS endpoint a remote agent serves so the API server can answer
 // `kubectl logs` for its pods: `GET /containerLogs/<ns>/<pod>/<container>`
-// with the kubelet's query parameters. Callers must present a bearer token
-// that `verify` accepts (the agent asks the API server with a TokenReview).
-// Errors are Status objects, so the API server can pass them on unchanged.
-
+// with the kubelet's query parameters. Both sides prove themselves with
+// certificates from the cluster CA: the agent serves each node's kubelet
+// serving certificate (chosen by SNI, the node's name), and the caller must
+// present the API server's kubelet client certificate (CN
+// workplane:apiserver-kubelet-client). Nothing else, and no bearer token, is
+// accepted. Errors are Status objects, so the API server can pass them on.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { ApiError, invalid, methodNotAllowed, unauthorized } from '../../api/errors.js';
-import { bearerToken } from '../../security/authenticator.js';
-import { createCertificateAuthority } from '../../security/ca.js';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { ApiError, forbidden, invalid, methodNotAllowed, unauthorized } from '../../api/errors.js';
 import type { CertKeyPem } from '../../security/keys.js';
-import { issueServingCert } from '../../security/serving-cert.js';
 import type { LogSource } from '../log-source.js';
+import { APISERVER_KUBELET_CLIENT } from '../../authz/node-identity.js';
 import { parseLogQuery } from './log-query.js';
 import { sendLog } from './send-log.js';
-import { cachedVerifier, type CachedVerifierOptions, type TokenVerifier } from './token-verifier.js';
+
+/** The only client a log server answers: the API server's certificate for talking to nodes. */
+export { APISERVER_KUBELET_CLIENT };
 
 export interface LogServerOptions {
   source: LogSource;
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** Whether a bearer token may read logs; results are cached (see `cache`). */
-  verify: TokenVerifier;
-  cache?: CachedVerifierOptions;
-  /** Serving certificate; by default a self-signed one for `host` is made. */
-  tls?: CertKeyPem;
+  /** The cluster CA: callers' client certificates must chain to it. */
+  clientCaPem: string;
+  /** Serving certificate per node name (SNI); the first is served when the client names none. */
+  certificates: Map<string, CertKeyPem>;
+  /** The client certificate CN accepted (default APISERVER_KUBELET_CLIENT). */
+  allowedClient?: string;
 }
 
 export interface LogServer {
@@ -34,18 +38,26 @@ export interface LogServer {
   stop(): Promise<void>;
 }
 
-/** A throwaway certificate: the API server does not verify node serving certificates (as kube-apiserver by default). */
-async function selfSigned(host: string): Promise<CertKeyPem> {
-  const ca = await createCertificateAuthority({ commonName: 'workplane-agent-ca' });
-  return issueServingCert(ca, [host], { commonName: 'workplane-agent' });
-}
-
 export async function startLogServer(opts: LogServerOptions): Promise<LogServer> {
-  const tls = opts.tls ?? (await selfSigned(opts.host));
-  const verify = cachedVerifier(opts.verify, opts.cache);
-  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-    serve(req, res, opts.source, verify).catch((e) => writeStatus(res, e));
-  });
+  const contexts = new Map<string, SecureContext>();
+  // Each context carries the client CA too: the one SNI picks is the one that verifies the caller.
+  for (const [node, pair] of opts.certificates) contexts.set(node, createSecureContext({ cert: pair.certPem, key: pair.keyPem, ca: opts.clientCaPem }));
+  const first = opts.certificates.values().next().value as CertKeyPem | undefined;
+  if (!first) throw new Error('log server: no serving certificate');
+  const server: Server = createServer(
+    {
+      cert: first.certPem,
+      key: first.keyPem,
+      SNICallback: (name, cb) => cb(null, contexts.get(name) ?? contexts.values().next().value),
+      ca: opts.clientCaPem,
+      requestCert: true,
+      // Checked per request below, so a refused caller gets a Status rather than a failed handshake.
+      rejectUnauthorized: false,
+    },
+    (req, res) => {
+      serve(req, res, opts.source, opts.allowedClient ?? APISERVER_KUBELET_CLIENT).catch((e) => writeStatus(res, e));
+    },
+  );
   server.headersTimeout = 0;
   server.requestTimeout = 0;
   const sockets = new Set<Socket>();
@@ -67,9 +79,18 @@ export async function startLogServer(opts: LogServerOptions): Promise<LogServer>
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, source: LogSource, verify: TokenVerifier): Promise<void> {
-  const token = bearerToken(req.headers.authorization);
-  if (token === null || !(await verify(token).catch(() => false))) throw unauthorized();
+/** Throws 401 without a client certificate from the cluster CA, 403 for any other client than `allowed`. */
+function checkCaller(req: IncomingMessage, allowed: string): void {
+  const socket = req.socket as TLSSocket;
+  const cert = socket.getPeerX509Certificate?.();
+  if (!cert || !socket.authorized) throw unauthorized();
+  const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3);
+  const clientAuth = (cert.keyUsage ?? []).includes('1.3.6.1.5.5.7.3.2');
+  if (cn !== allowed || !clientAuth) throw forbidden(`Forbidden (user=${cn ?? ''}, verb=get, resource=nodes, subresource=log)`);
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, source: LogSource, allowed: string): Promise<void> {
+  checkCaller(req, allowed);
   const url = new URL(req.url ?? '/', 'https://agent');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length !== 4 || parts[0] !== 'containerLogs') throw new ApiError(404, 'NotFound', '404 page not found');
@@ -91,4 +112,3 @@ function writeStatus(res: ServerResponse, e: unknown): void {
   res.writeHead(err.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
-

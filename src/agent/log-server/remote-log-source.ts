@@ -1,11 +1,14 @@
 // A LogSource that reads from a remote agent's log server over HTTPS: what
-// the API server uses for nodes not served in its own process. Like
-// kube-apiserver talking to kubelets, it does not verify the agent's serving
-// certificate (agents make their own self-signed one); the bearer token it
-// sends proves the API server to the agent.
+// the API server uses for nodes not served in its own process. Whatever
+// address a Node's status names, the agent there must prove it is that node:
+// its serving certificate must chain to the cluster CA, cover the address
+// dialed, and name `system:node:<node>`. The API server proves itself with a
+// client certificate good for node log endpoints only; no bearer token is sent.
 
 import { request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { CertKeyPem } from '../../security/keys.js';
 import type { Readable } from 'node:stream';
 import { ApiError, badRequest, internalError, type StatusReason } from '../../api/errors.js';
 import type { LogRequest, LogSource } from '../log-source.js';
@@ -14,7 +17,12 @@ import { logQueryString } from './log-query.js';
 export interface RemoteLogSourceOptions {
   host: string;
   port: number;
-  token: () => Promise<string>;
+  /** The Node the pod is bound to: its serving certificate must be `system:node:<nodeName>`. */
+  nodeName: string;
+  /** The cluster CA, which signed every node's serving certificate. */
+  caPem: string;
+  /** The API server's client certificate for node endpoints. */
+  clientCertificate: () => Promise<CertKeyPem>;
   /** Until the agent answers. Default 10 s. */
   connectTimeoutMs?: number;
 }
@@ -28,13 +36,20 @@ export function remoteLogSource(opts: RemoteLogSourceOptions): LogSource {
       const path = `/containerLogs/${[namespace, podName, container].map(encodeURIComponent).join('/')}${logQueryString(r)}`;
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       const url = `https://${host}:${opts.port}${path}`;
+      const client = await opts.clientCertificate();
       const options: RequestOptions = {
         host: opts.host,
         port: opts.port,
         path,
         method: 'GET',
-        headers: { Authorization: `Bearer ${await opts.token()}`, Accept: 'text/plain' },
-        rejectUnauthorized: false,
+        headers: { Accept: 'text/plain' },
+        ca: opts.caPem,
+        cert: client.certPem,
+        key: client.keyPem,
+        rejectUnauthorized: true,
+        // SNI picks the node's certificate on an agent serving several nodes.
+        servername: opts.nodeName,
+        checkServerIdentity: (_sni, cert) => nodeServerIdentity(opts.host, opts.nodeName, cert),
         agent: false,
       };
       const res = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -48,6 +63,16 @@ export function remoteLogSource(opts: RemoteLogSourceOptions): LogSource {
       throw await responseError(res, podName);
     },
   };
+}
+
+/** The certificate must cover the address dialed and belong to the node the pod is bound to. */
+export function nodeServerIdentity(host: string, nodeName: string, cert: PeerCertificate): Error | undefined {
+  const hostError = checkServerIdentity(host, cert);
+  if (hostError) return hostError;
+  const cn = cert.subject?.CN;
+  const expected = `system:node:${nodeName}`;
+  if (cn !== expected) return new Error(`x509: certificate is for ${JSON.stringify(cn ?? '')}, not node ${JSON.stringify(expected)}`);
+  return undefined;
 }
 
 /** The agent's Status when it sent one; otherwise kube-apiserver's reading of a bare kubelet error. */

@@ -29,6 +29,8 @@ export interface AgentMeshOptions {
   tokens: PodTokenSource;
   /** Where the DP server's address is published (default kuma-system). */
   systemNamespace?: string;
+  /** The cluster CA the DP server must chain to; without it the published CA is used (in-process agents, same trust). */
+  caPem?: string;
   /** Sessions opened concurrently (default 16). */
   workers?: number;
   keepalive?: KeepaliveOptions;
@@ -73,7 +75,7 @@ export class MeshSessions {
       const root = (this.identityRoot = o.identityRoot ?? defaultIdentityRoot());
       this.hooks = (pod) => combineHooks(podIdentityHooks(pod, root, o.log), o.hooks?.(pod));
     }
-    this.server = new DpServerWatch(o.client, o.systemNamespace ?? DEFAULT_SYSTEM_NAMESPACE, o.log, () => this.serverChanged());
+    this.server = new DpServerWatch(o.client, o.systemNamespace ?? DEFAULT_SYSTEM_NAMESPACE, o.log, () => this.serverChanged(), o.caPem);
   }
 
   /** Pods with a session now. */

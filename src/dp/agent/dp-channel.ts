@@ -1,10 +1,14 @@
 // The gRPC client a proxy-side session talks through: TLS pinned to the
-// control plane's CA, keepalive on. Credentials are shared per (target, CA)
+// cluster CA the proxy was given (never one read from the API), the server
+// certificate checked for the dialed host and for being the control plane's
+// own (CN workplane-apiserver), not merely any certificate the cluster CA
+// signed, such as a node's serving certificate; keepalive on. Credentials are shared per (target, CA)
 // because grpc-js pools connections by equal credentials: the node agent's
 // many sessions then share one HTTP/2 connection instead of one each.
 
 import { isIP } from 'node:net';
-import { checkServerIdentity } from 'node:tls';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { CONTROL_PLANE_SERVING_CN } from '../../security/serving-cert.js';
 import { Client, credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { dpTarget, keepaliveChannelOptions, type KeepaliveOptions } from '../protocol/service.js';
 
@@ -17,15 +21,21 @@ const hostOf = (target: string) => target.replace(/:\d+$/, '').replace(/^\[(.*)\
 
 const shared = new Map<string, ChannelCredentials>();
 
+/** The DP server's certificate must cover `host` and be the control plane's. */
+export function controlPlaneIdentity(host: string, cert: PeerCertificate): Error | undefined {
+  const err = checkServerIdentity(host, cert);
+  if (err) return err;
+  const cn = cert.subject?.CN;
+  if (cn !== CONTROL_PLANE_SERVING_CN) return new Error(`x509: certificate is for ${JSON.stringify(cn ?? '')}, not the control plane (${CONTROL_PLANE_SERVING_CN})`);
+  return undefined;
+}
+
 function channelCredentials(target: string, caPem: string): ChannelCredentials {
   const key = `${target}\n${caPem}`;
   let creds = shared.get(key);
   if (!creds) {
     const host = hostOf(target);
-    creds =
-      isIP(host) === 0
-        ? credentials.createSsl(Buffer.from(caPem))
-        : credentials.createSsl(Buffer.from(caPem), null, null, { checkServerIdentity: (_sni, cert) => checkServerIdentity(host, cert) });
+    creds = credentials.createSsl(Buffer.from(caPem), null, null, { checkServerIdentity: (_sni, cert) => controlPlaneIdentity(host, cert) });
     shared.set(key, creds);
   }
   return creds;

@@ -11,6 +11,13 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { KObject } from '../../api/object.js';
 import { CLI } from '../../testing/server-process.js';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { createCertificateAuthority } from '../../security/ca.js';
+import { ClusterSigner } from '../../security/cluster-signer.js';
+import { createCsr } from '../../security/csr.js';
+import { issueServingCert } from '../../security/serving-cert.js';
+import type { CertKeyPem } from '../../security/keys.js';
+import { publishDpServerAddress } from '../server/published-address.js';
 import { dataplaneManifest, DpEnv, eventually, subscriptionsOf } from '../testing/dp-env.js';
 
 interface Run {
@@ -66,6 +73,9 @@ describe('workplane dp run', () => {
     const bad = cli(['token', 'dataplane', '--workload', 'Not_A_Label', '--kubeconfig', kubeconfig]);
     assert.equal(await bad.exited, 1);
     assert.match(bad.err, /DataplaneToken\.kuma\.io "" is invalid: spec\.workload: Invalid value: "Not_A_Label"/);
+    const long = cli(['token', 'dataplane', '--workload', 'web', '--valid-for', '100000h', '--kubeconfig', kubeconfig]);
+    assert.equal(await long.exited, 1);
+    assert.match(long.err, /spec\.validFor: Invalid value: "100000h": must be at most 87600h0m0s/);
   });
 
   test('registers, reports health, and deletes the Dataplane on SIGTERM', async () => {
@@ -122,6 +132,46 @@ describe('workplane dp run', () => {
       run.child.kill('SIGKILL');
       run.child.kill('SIGCONT');
       await run.exited;
+    }
+  });
+
+  test('verifies the DP server against the kubeconfig\'s CA, not the published one, and only trusts the control plane\'s certificate', async () => {
+    /** A TLS (HTTP/2) server posing as the DP server; it counts gRPC calls, which would carry the token. */
+    const impostor = async (tls: CertKeyPem) => {
+      const calls: unknown[] = [];
+      let handshakes = 0;
+      const s: Http2SecureServer = createSecureServer({ cert: tls.certPem, key: tls.keyPem }, () => {});
+      s.on('stream', (_st, headers) => calls.push(headers));
+      s.on('connection', () => handshakes++);
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+      return { s, calls, address: `grpcs://127.0.0.1:${(s.address() as AddressInfo).port}`, handshakes: () => handshakes };
+    };
+    const evilCa = await createCertificateAuthority({ commonName: 'evil' });
+    const signer = new ClusterSigner(env.pki.caPem, env.pki.caKeyPem);
+    const { csrPem, keyPem } = await createCsr({ commonName: 'system:node:n1', organizations: ['system:nodes'], hosts: ['127.0.0.1'] });
+    const nodeCert = { certPem: await signer.sign(csrPem, { profile: 'serving', validitySeconds: 3600 }), keyPem };
+    const cases = [
+      // The ConfigMap rewritten to a server of the attacker's own CA, with that CA published beside it.
+      { server: await impostor(await issueServingCert(evilCa, ['127.0.0.1'])), ca: evilCa.certPem, why: /self.signed|unable to verify|local issuer/ },
+      // A genuine cluster certificate, but a node's, not the control plane's.
+      { server: await impostor(nodeCert), ca: env.pki.caPem, why: /certificate is for \\?"system:node:n1\\?", not the control plane/ },
+    ];
+    const tokenFile = join(env.dataDir, 'imp.token');
+    writeFileSync(tokenFile, await env.token({ mesh: 'default', workload: 'web' }));
+    try {
+      for (const c of cases) {
+        await publishDpServerAddress(env.client, c.server.address, c.ca);
+        const run = start(`web-imp-${cases.indexOf(c)}`, tokenFile);
+        // Until dp run gives up on the server (today's code instead trusts it and sends its stream).
+        await eventually(async () => run.err, (e) => (c.why.test(e) && c.server.handshakes() > 0) || c.server.calls.length > 0, 50);
+        run.child.kill('SIGKILL');
+        await run.exited;
+        assert.deepEqual(c.server.calls, [], 'no gRPC call (and so no token) reached the impostor');
+        assert.match(run.err, c.why);
+      }
+    } finally {
+      await publishDpServerAddress(env.client, env.dp.address, env.pki.caPem);
+      for (const c of cases) c.server.s.close();
     }
   });
 

@@ -3,7 +3,7 @@
 // Authentication only; whether that credential may act for a given Dataplane
 // is authorize-dataplane.ts's question.
 
-import type { JwtSigner, TokenIssuer } from '../../security/index.js';
+import type { JwtSigner, ServiceAccountUser, TokenIssuer } from '../../security/index.js';
 import { verifyDataplaneToken, type DataplaneTokenClaims } from '../tokens/dataplane-token.js';
 
 export type DpCredential =
@@ -26,6 +26,8 @@ export interface DpAuthenticatorOptions {
   signer: JwtSigner;
   /** Verifies ServiceAccount tokens; omit to refuse them. */
   serviceAccounts?: TokenIssuer;
+  /** Whether a verified ServiceAccount token is still good (its ServiceAccount and bound pod exist). */
+  validate?: (user: ServiceAccountUser) => boolean | Promise<boolean>;
 }
 
 export function createDpAuthenticator(opts: DpAuthenticatorOptions): DpAuthenticator {
@@ -34,7 +36,7 @@ export function createDpAuthenticator(opts: DpAuthenticatorOptions): DpAuthentic
       const claims = await verifyDataplaneToken(opts.signer, token);
       if (claims) return { kind: 'dataplane-token', claims };
       const sa = opts.serviceAccounts ? await opts.serviceAccounts.verify(token) : null;
-      if (!sa) return null;
+      if (!sa || (opts.validate && !(await opts.validate(sa)))) return null;
       const podName = sa.extra?.['authentication.kubernetes.io/pod-name']?.[0];
       return { kind: 'service-account', namespace: sa.namespace, serviceAccount: sa.serviceAccount, ...(podName ? { podName } : {}) };
     },

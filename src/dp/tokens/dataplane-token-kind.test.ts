@@ -36,6 +36,16 @@ test('spec errors are reported together', async () => {
   });
 });
 
+test('a validity beyond the maximum (Kuma\'s default, 87600h) is refused, naming the limit', async () => {
+  await assert.rejects(api.request('POST', PATH, { body: { spec: { workload: 'web', validFor: '87601h' } } }), (e: Error & { code: number }) => {
+    assert.equal(e.code, 422);
+    assert.match(e.message, /spec\.validFor: Invalid value: "87601h": must be at most 87600h0m0s, the longest validity this control plane grants/);
+    return true;
+  });
+  const { status } = await api.request('POST', PATH, { body: { spec: { workload: 'web', validFor: '87600h' } } });
+  assert.equal(status, 201);
+});
+
 test('RBAC decides who mints dataplane tokens (a bare ServiceAccount may not); the kind is create-only', async () => {
   const sa = await env.tokens.issue({ namespace: 'default', serviceAccount: 'default', uid: 'u', expirationSeconds: 600 });
   const conn = await loadKubeconfig(env.tokenApi!.kubeconfig);

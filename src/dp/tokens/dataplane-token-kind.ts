@@ -5,7 +5,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { defineResource, type ResourceDefinition } from '../../api/definition.js';
-import { parseGoDuration } from '../../api/duration.js';
+import { formatGoDuration, parseGoDuration } from '../../api/duration.js';
 import { badRequest, fieldError, invalid, type FieldError } from '../../api/errors.js';
 import { isPlainObject } from '../../api/object.js';
 import { DEFAULT_MESH } from '../../api/kuma/labels.js';
@@ -16,7 +16,7 @@ import type { HandlerContext } from '../../apiserver/request-context.js';
 import type { CustomHandlers } from '../../apiserver/resource-handler.js';
 import { JSON_TYPE, writeJson } from '../../apiserver/response.js';
 import type { JwtSigner } from '../../security/index.js';
-import { DEFAULT_TOKEN_VALIDITY_SECONDS, issueDataplaneToken } from './dataplane-token.js';
+import { DEFAULT_MAX_TOKEN_VALIDITY_SECONDS, DEFAULT_TOKEN_VALIDITY_SECONDS, issueDataplaneToken } from './dataplane-token.js';
 
 const KIND = 'DataplaneToken';
 const GROUP = 'kuma.io';
@@ -63,7 +63,7 @@ interface TokenSpec {
   validForSeconds: number;
 }
 
-function parseSpec(body: Record<string, unknown>): TokenSpec {
+function parseSpec(body: Record<string, unknown>, maxSeconds: number): TokenSpec {
   const spec = isPlainObject(body.spec) ? body.spec : {};
   const errs: FieldError[] = [];
   const mesh = spec.mesh === undefined || spec.mesh === '' ? DEFAULT_MESH : spec.mesh;
@@ -72,11 +72,14 @@ function parseSpec(body: Record<string, unknown>): TokenSpec {
   if (workload === undefined || workload === '') errs.push(fieldError.required('spec.workload'));
   else if (typeof workload !== 'string') errs.push(fieldError.invalid('spec.workload', workload, 'must be a string'));
   else for (const d of isDNS1035Label(workload)) errs.push(fieldError.invalid('spec.workload', workload, d));
-  let validForSeconds = DEFAULT_TOKEN_VALIDITY_SECONDS;
+  let validForSeconds = Math.min(DEFAULT_TOKEN_VALIDITY_SECONDS, maxSeconds);
   if (spec.validFor !== undefined && spec.validFor !== '') {
     try {
       validForSeconds = Math.floor(parseGoDuration(String(spec.validFor)) / 1000);
       if (validForSeconds < 1) errs.push(fieldError.invalid('spec.validFor', spec.validFor, 'must be at least 1s'));
+      else if (validForSeconds > maxSeconds) {
+        errs.push(fieldError.invalid('spec.validFor', spec.validFor, `must be at most ${formatGoDuration(maxSeconds * 1000)}, the longest validity this control plane grants (dpServer.authn.dpProxy.dpToken.maxValidityDuration)`));
+      }
     } catch (e) {
       errs.push(fieldError.invalid('spec.validFor', spec.validFor, (e as Error).message));
     }
@@ -85,14 +88,17 @@ function parseSpec(body: Record<string, unknown>): TokenSpec {
   return { mesh: mesh as string, workload: workload as string, validForSeconds };
 }
 
-/** Serves POST /apis/kuma.io/v1alpha1/namespaces/{ns}/dataplanetokens with tokens from `signer`. */
-export function registerDataplaneTokenHandler(custom: CustomHandlers, signer: JwtSigner): void {
+/**
+ * Serves POST /apis/kuma.io/v1alpha1/namespaces/{ns}/dataplanetokens with tokens from `signer`;
+ * a validity longer than `maxValiditySeconds` is refused.
+ */
+export function registerDataplaneTokenHandler(custom: CustomHandlers, signer: JwtSigner, maxValiditySeconds = DEFAULT_MAX_TOKEN_VALIDITY_SECONDS): void {
   custom.register(`${GROUP}/${PLURAL}`, async (ctx: HandlerContext) => {
     // Who may mint proxy credentials is RBAC's call (`create dataplanetokens`; the admin role has it).
     const namespace = ctx.info.namespace!;
     const { value } = decodeBody(await ctx.body(), mediaType(ctx.req), false);
     if (!isPlainObject(value)) throw badRequest('the object provided is unrecognized or malformed');
-    const spec = parseSpec(value);
+    const spec = parseSpec(value, maxValiditySeconds);
     const issued = await issueDataplaneToken(signer, { mesh: spec.mesh, workload: spec.workload, namespace }, spec.validForSeconds);
     const meta = isPlainObject(value.metadata) ? value.metadata : {};
     writeJson(

@@ -8,6 +8,8 @@ import type { JwtSigner } from '../../security/index.js';
 
 export const DATAPLANE_TOKEN_AUDIENCE = 'workplane-dataplane';
 export const DEFAULT_TOKEN_VALIDITY_SECONDS = 24 * 3600;
+/** The longest validity the control plane grants unless configured otherwise: Kuma's default token validity, 10 years (87600h). */
+export const DEFAULT_MAX_TOKEN_VALIDITY_SECONDS = 87_600 * 3600;
 
 export interface DataplaneTokenClaims {
   mesh: string;

@@ -77,9 +77,12 @@ export function startKubectl(server: ServerProcess, k: Kubectl, args: string[]):
   return new OutputProcess(child);
 }
 
+let agents = 0;
+
 /** Starts `workplane agent` against the server with its admin token and CA; resolves once its nodes are registered. */
 export async function startAgent(server: ServerProcess, extra: string[]): Promise<OutputProcess> {
-  const args = [CLI, 'agent', '--server', server.url, `--token=${server.adminToken}`, '--ca-file', join(server.dataDir, 'pki', 'ca.crt'), ...extra];
+  const rootDir = join(server.dataDir, `agent-${++agents}`);
+  const args = [CLI, 'agent', '--server', server.url, `--token=${server.adminToken}`, '--ca-file', join(server.dataDir, 'pki', 'ca.crt'), '--root-dir', rootDir, ...extra];
   const agent = new OutputProcess(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   try {
     await agent.waitFor(/agent running: \d+ node\(s\)/, 30_000);

@@ -5,11 +5,12 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chownSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { rfc3339 } from './clock.js';
 import { LogWriter } from './log-writer.js';
+import type { RunAs } from './run-as.js';
 import { killGroup, trackGroup, untrackGroup } from './process-group.js';
 
 export interface ExitInfo {
@@ -27,6 +28,8 @@ export interface InstanceSpec {
   env: Record<string, string>;
   cwd: string;
   logPath: string;
+  /** The user the process runs as (default the agent's). */
+  runAs?: RunAs;
 }
 
 // Output still buffered in the pipes is read for this long after the main
@@ -45,7 +48,8 @@ export class ContainerInstance {
   private done = false;
 
   constructor(spec: InstanceSpec) {
-    mkdirSync(dirname(spec.logPath), { recursive: true });
+    // Logs are the agent's: the container's user cannot read or rewrite them.
+    mkdirSync(dirname(spec.logPath), { recursive: true, mode: 0o700 });
     this.log = new LogWriter(spec.logPath);
     this.exited = new Promise((resolve) => (this.finish = resolve));
     if (!spec.argv) {
@@ -80,8 +84,11 @@ export class ContainerInstance {
     return new Promise((resolve) => {
       let child: ChildProcess;
       try {
-        mkdirSync(spec.cwd, { recursive: true });
-        child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const made = mkdirSync(spec.cwd, { recursive: true, mode: 0o700 });
+        // Directories made here belong to the container's user; existing ones stay as they are.
+        if (made && spec.runAs) for (let d = spec.cwd; d.startsWith(made); d = dirname(d)) chownSync(d, spec.runAs.uid, spec.runAs.gid);
+        const ids = spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {};
+        child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
       } catch (e) {
         this.startFailed(argv[0]!, e as NodeJS.ErrnoException);
         return resolve(false);

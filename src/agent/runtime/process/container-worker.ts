@@ -12,6 +12,7 @@ import { CrashBackoff } from './crash-backoff.js';
 import { readLog } from './log-reader.js';
 import { probeCheck } from './probe-check.js';
 import { Prober, probeTiming } from './prober.js';
+import type { RunAs } from './run-as.js';
 
 export interface WorkerSettings {
   /** `<rootDir>/pods/<uid>`: logs per container below it, default working directory `root`. */
@@ -19,6 +20,8 @@ export interface WorkerSettings {
   probeIntervalScale: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** The user the container's processes run as (default the agent's). */
+  runAs?: RunAs;
   onChange(): void;
 }
 
@@ -128,6 +131,7 @@ export class ContainerWorker {
       env,
       cwd: this.workingDir(),
       logPath: join(this.settings.podDir, this.launch.name, `${index}.log`),
+      runAs: this.settings.runAs,
     });
     const handled = (async () => {
       if (await instance.spawned) this.onRunning(instance);
@@ -162,7 +166,7 @@ export class ContainerWorker {
   }
 
   private probe(instance: ContainerInstance, spec: Record<string, unknown>, initial: boolean, onChange: (ok: boolean) => unknown): void {
-    const target = { ports: this.launch.ports, env: this.env(), cwd: this.workingDir() };
+    const target = { ports: this.launch.ports, env: this.env(), cwd: this.workingDir(), runAs: this.settings.runAs };
     const prober = new Prober(probeCheck(spec, target), probeTiming(spec, this.settings.probeIntervalScale), initial, (ok) => {
       if (this.run?.instance !== instance) return;
       onChange(ok);

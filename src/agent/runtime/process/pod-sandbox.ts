@@ -2,6 +2,7 @@
 // together, stopped together, and the pod's terminal phase once every
 // container has terminated for good.
 
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { LogOptions, PodLaunch, PodRuntimeStatus } from '../types.js';
@@ -15,6 +16,8 @@ export class PodSandbox {
     pod: PodLaunch,
     private readonly settings: WorkerSettings,
   ) {
+    // Traversable (not listable) by the pod's user, who owns only the working directory inside.
+    mkdirSync(settings.podDir, { recursive: true, mode: 0o711 });
     for (const c of pod.containers) this.workers.set(c.name, new ContainerWorker(c, pod, settings));
     for (const w of this.workers.values()) w.start();
   }

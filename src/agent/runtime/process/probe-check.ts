@@ -14,6 +14,8 @@ export interface ProbeTarget {
   ports: { containerPort: number; name?: string }[];
   env: Record<string, string>;
   cwd: string;
+  /** Exec probes run as the container's user. */
+  runAs?: { uid: number; gid: number };
 }
 
 export type ProbeCheck = (timeoutMs: number) => Promise<boolean>;
@@ -77,7 +79,8 @@ function tcpCheck(spec: Record<string, unknown>, target: ProbeTarget, timeoutMs:
 function execCheck(command: string[], target: ProbeTarget, timeoutMs: number): Promise<boolean> {
   if (!command.length) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd: target.cwd, env: target.env, detached: true, stdio: 'ignore' });
+    const ids = target.runAs ? { uid: target.runAs.uid, gid: target.runAs.gid } : {};
+    const child = spawn(command[0]!, command.slice(1), { cwd: target.cwd, env: target.env, detached: true, stdio: 'ignore', ...ids });
     if (child.pid !== undefined) trackGroup(child.pid);
     const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), timeoutMs);
     child.once('error', () => {

@@ -2,13 +2,15 @@
 // process group on this machine (the image is only recorded). Containers
 // without a command run nothing and show as Running until stopped, so pods of
 // images we cannot run still read naturally in `kubectl get pods`. Files live
-// under `<rootDir>/pods/<uid>/`: `<container>/<restartCount>.log` per run and
-// `root/`, the default working directory shared by the pod's containers.
+// under `<rootDir>/pods/<uid>/`: `<container>/<restartCount>.log` per run
+// (only the agent reads them) and `root/`, the default working directory
+// shared by the pod's containers, owned by the user pods run as (`runAs`).
 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LogOptions, PodLaunch, PodRuntimeStatus, Runtime } from '../types.js';
 import { PodSandbox } from './pod-sandbox.js';
+import type { RunAs } from './run-as.js';
 
 export interface ProcessRuntimeOptions {
   rootDir: string;
@@ -18,6 +20,8 @@ export interface ProcessRuntimeOptions {
   backoffBaseMs?: number;
   /** Longest CrashLoopBackOff delay. Default 300 s. */
   backoffMaxMs?: number;
+  /** The user containers (and exec probes) run as; default the agent's own. */
+  runAs?: RunAs;
 }
 
 export function createProcessRuntime(opts: ProcessRuntimeOptions): Runtime {
@@ -50,6 +54,7 @@ export function createProcessRuntime(opts: ProcessRuntimeOptions): Runtime {
           probeIntervalScale: opts.probeIntervalScale ?? 1,
           backoffBaseMs: opts.backoffBaseMs ?? 10_000,
           backoffMaxMs: opts.backoffMaxMs ?? 300_000,
+          runAs: opts.runAs,
           onChange: () => changed(pod.uid),
         }),
       );

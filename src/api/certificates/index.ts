@@ -1,0 +1,2 @@
+// certificates.k8s.io: CertificateSigningRequest.
+export * from './certificate-signing-request.js';
