@@ -14,6 +14,10 @@ import { widgetDefinition } from '../api/testing-kinds/widget.js';
 import { kumaDefinitions } from '../api/kuma/index.js';
 import { computeWorkloadDefinition, networkDefinition, projectDefinition } from '../api/compute/index.js';
 import { schedulingWorkloadDefinition } from '../api/scheduling/index.js';
+import { appsDefinitions } from '../api/apps/index.js';
+import { batchDefinitions } from '../api/batch/index.js';
+import { endpointSliceDefinition } from '../api/discovery/endpoint-slice.js';
+import { ingressDefinition } from '../api/networking/ingress.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import { OpenApiPublisher } from '../apiserver/openapi.js';
 import { CustomHandlers } from '../apiserver/resource-handler.js';
@@ -70,6 +74,8 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
     projectDefinition,
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
+  // The standard workload, discovery and networking kinds follow the Workload groups, so a bare `workloads` keeps its meaning.
+  defs.push(...appsDefinitions, ...batchDefinitions, endpointSliceDefinition, ingressDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
   return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
 }
