@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../controlplane/control-plane.js';
 import { DEFAULT_FEATURE_GATES, loadConfigFile, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
+import { serviceRanges } from '../controllers/services/service-ranges.js';
 
 const help = `workplane serve: run the control plane
 
@@ -22,6 +23,8 @@ Flags:
   --dp-port PORT             DP server (gRPC/TLS) port for data plane proxies (default 5678; 0 = free)
   --node-grace-period S      seconds without heartbeat before a node is Unknown (default 40)
   --node-eviction-seconds S  default toleration of not-ready/unreachable nodes (default 300)
+  --service-cluster-ip-range CIDR  cluster IPs of Services (default 10.96.0.0/12)
+  --service-node-port-range R      node ports of NodePort Services, MIN-MAX (default 30000-32767)
   --log-level LEVEL          pino level (default info)`;
 
 export function parseServeArgs(args: string[]): ServeOptions | 'help' {
@@ -42,6 +45,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'node-grace-period': { type: 'string', default: '40' },
       'dp-port': { type: 'string' },
       'node-eviction-seconds': { type: 'string', default: '300' },
+      'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12' },
+      'service-node-port-range': { type: 'string', default: '30000-32767' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,6 +61,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   if (!Number.isInteger(agentNodes) || agentNodes < 0) throw new Error('--agent-nodes must be a non-negative integer');
   const interval = Number(values['compaction-interval']);
   if (!Number.isFinite(interval) || interval < 0) throw new Error('--compaction-interval must be a non-negative number of seconds');
+  serviceRanges(values['service-cluster-ip-range'], values['service-node-port-range']); // refuses bad ranges before anything starts
   return {
     dataDir: values['data-dir']!,
     listen: values.listen!,
@@ -72,6 +78,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     dpPort: values['dp-port'] === undefined ? undefined : positive('dp-port', values['dp-port']),
     nodeGracePeriodSeconds: positive('node-grace-period', values['node-grace-period']!),
     nodeEvictionSeconds: positive('node-eviction-seconds', values['node-eviction-seconds']!),
+    serviceClusterIPRange: values['service-cluster-ip-range'],
+    serviceNodePortRange: values['service-node-port-range'],
   };
 }
 

@@ -47,6 +47,7 @@ import { startControllers } from './controllers.js';
 import { loadMeshConfig } from '../mesh/config.js';
 import { ensureMeshBootstrap, meshAdmissionPlugins } from '../controllers/mesh/index.js';
 import { startIdentityControllers } from '../identity/index.js';
+import { ServiceAllocator, ensureKubernetesService, serviceAdmissionPlugins, serviceRanges } from '../controllers/services/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -101,6 +102,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(serviceAccountAdmission(registry))
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds));
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
+  const serviceAllocator = new ServiceAllocator(serviceRanges(opts.serviceClusterIPRange, opts.serviceNodePortRange));
+  for (const p of serviceAdmissionPlugins(registry, serviceAllocator)) admission.register(p);
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
   if (meshOn) for (const p of meshAdmissionPlugins(registry, meshConfig)) admission.register(p);
@@ -155,6 +158,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const url = `https://${urlHost}:${actualPort}`;
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
+  await ensureKubernetesService(new InProcessClient(registry, { fieldManager: 'kube-apiserver', log: logger }), { clusterIP: serviceAllocator.firstIP(), host, port: actualPort });
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
   const full = !opts.apiOnly;

@@ -30,6 +30,10 @@ export interface ServeOptions {
   nodeEvictionSeconds?: number;
   /** Seconds of storage history kept for watches before compaction. */
   compactionIntervalSeconds: number;
+  /** CIDR Services' cluster IPs come from (kube: 10.96.0.0/12). */
+  serviceClusterIPRange?: string;
+  /** MIN-MAX range of NodePort Services' node ports (kube: 30000-32767). */
+  serviceNodePortRange?: string;
 }
 
 export const DEFAULT_FEATURE_GATES: Record<string, boolean> = { GenericWorkload: true, GangScheduling: true };
