@@ -95,7 +95,9 @@ export class CronJobReconciler {
         const missed = scheduledTimes(schedule, tz, new Date(earliest), new Date(now), MAX_MISSED + 1);
         if (missed.length > MAX_MISSED) this.recorder.event(cj, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
         const due = missed.at(-1);
-        if (due) active = await this.run(cj, status, active, due);
+        // A run already made for this time (its status write lost a race) only needs recording.
+        if (due && owned.some((j) => j.metadata.name === jobFromTemplate(cj, due).metadata.name)) status.lastScheduleTime = isoSeconds(due);
+        else if (due) active = await this.run(cj, status, active, due);
         requeue = Math.max(0, nextScheduledTime(schedule, tz, new Date(now)).getTime() - now) + 100;
       } catch (e) {
         this.recorder.event(cj, 'Warning', 'InvalidSchedule', `invalid schedule: ${schedule} : ${e instanceof Error ? e.message : String(e)}`);
@@ -138,7 +140,7 @@ export class CronJobReconciler {
       }
       made = await this.jobsRc.get(cj.metadata.namespace, job.metadata.name!);
     }
-    status.lastScheduleTime = due.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    status.lastScheduleTime = isoSeconds(due);
     return made && !active.some((j) => j.metadata.uid === made!.metadata.uid) ? [...active, made] : active;
   }
 
@@ -158,6 +160,8 @@ export class CronJobReconciler {
   }
 }
 
+const isoSeconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
 const startOf = (j: KObject) => Date.parse(String(section(j, 'status').startTime ?? j.metadata.creationTimestamp ?? '')) || 0;
 
 function jobReference(j: KObject): Obj {
@@ -168,7 +172,7 @@ function jobReference(j: KObject): Obj {
 export function jobFromTemplate(cj: KObject, due: Date): KObject {
   const template = obj(section(cj, 'spec').jobTemplate);
   const meta = obj(template.metadata);
-  const annotations = { ...(obj(meta.annotations) as Record<string, string>), [CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION]: due.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const annotations = { ...(obj(meta.annotations) as Record<string, string>), [CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION]: isoSeconds(due) };
   const metadata: KObject['metadata'] = {
     name: `${cj.metadata.name}-${Math.floor(due.getTime() / 60_000)}`,
     namespace: cj.metadata.namespace,
