@@ -81,7 +81,7 @@ export const cronJobDefinition: ResourceDefinition = defineResource({
     nameColumn,
     { name: 'Schedule', type: 'string', description: 'The cron schedule.', jsonPath: '.spec.schedule' },
     { name: 'Timezone', type: 'string', description: 'Time zone of the schedule.', value: (cj) => (typeof section(cj, 'spec').timeZone === 'string' ? section(cj, 'spec').timeZone : '<none>') },
-    { name: 'Suspend', type: 'boolean', description: 'Whether further runs are suspended.', value: (cj) => section(cj, 'spec').suspend === true },
+    { name: 'Suspend', type: 'string', description: 'Whether further runs are suspended.', value: (cj) => (section(cj, 'spec').suspend === true ? 'True' : 'False') },
     { name: 'Active', type: 'integer', description: 'Jobs currently running.', value: (cj) => (Array.isArray(section(cj, 'status').active) ? (section(cj, 'status').active as unknown[]).length : 0) },
     { name: 'Last Schedule', type: 'string', description: 'Time since the last job was scheduled.', value: lastSchedule },
     ageColumn,
