@@ -152,7 +152,8 @@ export class EndpointSliceReconciler {
     }
     const out: { key: string; ports: Obj[]; endpoints: Obj[] }[] = [];
     for (const [k, items] of groups) {
-      const ports = items[0].ports.map((p) => ({ ...p }));
+      // kube always sets a port's name (empty when the Service port has none); clients dereference it.
+      const ports = items[0].ports.map((p) => ({ name: p.name ?? '', ...p }));
       for (let i = 0; i < items.length; i += MAX_ENDPOINTS_PER_SLICE) out.push({ key: k, ports, endpoints: items.slice(i, i + MAX_ENDPOINTS_PER_SLICE).map(endpoint) });
     }
     return out;
