@@ -24,7 +24,7 @@ import { adoptAndRelease } from './adoption.js';
 import { newReplicasRolling, scaleDownOld, scaleOnly } from './deployment-rollout.js';
 import { calculateStatus, conditionIn, isComplete, setCondition, syncProgressing } from './deployment-status.js';
 import { desiredReplicas, equalIgnoreHash, fenceposts, maxRevision, newReplicaSet, podTemplateHash, revisionOf, specReplicas, statusOf, wantedAnnotations } from './deployment-util.js';
-import { CONTROLLER_INDEX, DEPLOYMENTS, DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, NAMESPACE_INDEX, PODS, REPLICA_SETS, REVISION_ANNOTATION, controllerIndexer, namespaceIndexer } from './resources.js';
+import { CONTROLLER_INDEX, DEPLOYMENTS, DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, NAMESPACE_INDEX, ORPHAN_INDEX, PODS, REPLICA_SETS, REVISION_ANNOTATION, controllerIndexer, namespaceIndexer, orphanIndexer } from './resources.js';
 
 export interface DeploymentControllerOptions {
   informers?: SharedInformers;
@@ -36,7 +36,7 @@ export interface DeploymentControllerOptions {
 export function deploymentController(client: Client, opts: DeploymentControllerOptions = {}): Controller {
   const log = opts.log ?? stderrLogger;
   const informers = opts.informers ?? new SharedInformers(client, { log });
-  const sets = informers.informerFor(REPLICA_SETS, { [CONTROLLER_INDEX]: controllerIndexer, [NAMESPACE_INDEX]: namespaceIndexer });
+  const sets = informers.informerFor(REPLICA_SETS, { [CONTROLLER_INDEX]: controllerIndexer, [ORPHAN_INDEX]: orphanIndexer });
   const deployments = informers.informerFor(DEPLOYMENTS, { [NAMESPACE_INDEX]: namespaceIndexer });
   const pods = informers.informerFor(PODS, { [CONTROLLER_INDEX]: controllerIndexer });
   const recorder = opts.recorder ?? new EventRecorder(client, { component: 'deployment-controller', log });
@@ -74,7 +74,10 @@ export class DeploymentReconciler {
     if (!ref) return undefined;
     const rs = this.setInformer.get(pod.metadata.namespace, ref.name);
     const dref = rs?.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
-    return dref ? `${pod.metadata.namespace}/${dref.name}` : undefined;
+    if (!dref) return undefined;
+    // Only Recreate waits on pods; a rolling update moves on ReplicaSet status alone.
+    const d = this.deployments.get(pod.metadata.namespace, dref.name);
+    return d && strategyType(d) === 'Recreate' ? `${pod.metadata.namespace}/${dref.name}` : undefined;
   }
 
   private fresh(rs: KObject): KObject {
@@ -90,7 +93,7 @@ export class DeploymentReconciler {
     if (!d || d.metadata.deletionTimestamp) return;
     const sel = section(d, 'spec').selector;
     const matcher = isPlainObject(sel) ? safeMatcher(sel as LabelSelector) : () => false;
-    const owned = await adoptAndRelease(this.client, REPLICA_SETS, d, this.setInformer.byIndex(CONTROLLER_INDEX, d.metadata.uid ?? ''), this.setInformer.byIndex(NAMESPACE_INDEX, d.metadata.namespace ?? ''), (rs) => matcher(rs.metadata.labels ?? {}));
+    const owned = await adoptAndRelease(this.client, REPLICA_SETS, d, this.setInformer.byIndex(CONTROLLER_INDEX, d.metadata.uid ?? ''), this.setInformer.byIndex(ORPHAN_INDEX, d.metadata.namespace ?? ''), (rs) => matcher(rs.metadata.labels ?? {}));
     let all = owned.filter((rs) => !rs.metadata.deletionTimestamp).map((rs) => this.fresh(rs));
     let newRS = all.find((rs) => equalIgnoreHash(section(rs, 'spec').template, section(d, 'spec').template));
     const paused = section(d, 'spec').paused === true;

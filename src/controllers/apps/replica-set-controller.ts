@@ -22,7 +22,7 @@ import { byExpendability, isActive } from '../compute/pod-state.js';
 import { availableInMs } from './pod-availability.js';
 import { PodControl, podFromTemplate } from './pod-control.js';
 import { adoptAndRelease } from './adoption.js';
-import { CONTROLLER_INDEX, NAMESPACE_INDEX, PODS, REPLICA_SETS, controllerIndexer, namespaceIndexer } from './resources.js';
+import { CONTROLLER_INDEX, NAMESPACE_INDEX, ORPHAN_INDEX, PODS, REPLICA_SETS, controllerIndexer, namespaceIndexer, orphanIndexer } from './resources.js';
 
 /** kube's burstReplicas: at most this many creates or deletes per pass. */
 const BURST = 500;
@@ -37,7 +37,7 @@ export interface ReplicaSetControllerOptions {
 export function replicaSetController(client: Client, opts: ReplicaSetControllerOptions = {}): Controller {
   const log = opts.log ?? stderrLogger;
   const informers = opts.informers ?? new SharedInformers(client, { log });
-  const pods = informers.informerFor(PODS, { [CONTROLLER_INDEX]: controllerIndexer, [NAMESPACE_INDEX]: namespaceIndexer });
+  const pods = informers.informerFor(PODS, { [CONTROLLER_INDEX]: controllerIndexer, [ORPHAN_INDEX]: orphanIndexer });
   const sets = informers.informerFor(REPLICA_SETS, { [NAMESPACE_INDEX]: namespaceIndexer });
   const recorder = opts.recorder ?? new EventRecorder(client, { component: 'replicaset-controller', log });
   const r = new ReplicaSetReconciler(client, pods, sets, recorder);
@@ -89,7 +89,7 @@ export class ReplicaSetReconciler {
       this.backoff.forget(key);
       return;
     }
-    const owned = await adoptAndRelease(this.client, PODS, rs, this.pods.byIndex(CONTROLLER_INDEX, rs.metadata.uid ?? ''), this.pods.byIndex(NAMESPACE_INDEX, rs.metadata.namespace ?? ''), (p) => matches(rs, p), isActive);
+    const owned = await adoptAndRelease(this.client, PODS, rs, this.pods.byIndex(CONTROLLER_INDEX, rs.metadata.uid ?? ''), this.pods.byIndex(ORPHAN_INDEX, rs.metadata.namespace ?? ''), (p) => matches(rs, p), isActive);
     const pods = this.expectations.view(key, owned);
     const active = pods.filter(isActive);
     const want = num(section(rs, 'spec').replicas, 1);

@@ -15,9 +15,13 @@ export const controllerIndexer = (o: KObject): string[] => {
   return ref ? [ref.uid] : [];
 };
 
-/** Informer index: namespace, for adoption of orphans matching a selector. */
+/** Informer index: namespace, for lookups by namespace. */
 export const NAMESPACE_INDEX = 'namespace';
 export const namespaceIndexer = (o: KObject): string[] => [o.metadata.namespace ?? ''];
+
+/** Informer index: the namespace of objects no controller owns, the only candidates for adoption. */
+export const ORPHAN_INDEX = 'orphans-by-namespace';
+export const orphanIndexer = (o: KObject): string[] => (o.metadata.ownerReferences?.some((r) => r.controller) ? [] : [o.metadata.namespace ?? '']);
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
