@@ -37,13 +37,9 @@ export async function ensureKubernetesService(client: Client, given: ApiServerAd
     spec: { type: 'ClusterIP', clusterIP: a.clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: a.port }], sessionAffinity: 'None' },
   };
   const services = client.resource(SERVICES);
-  await ensure(
-    () => services.create('default', svc),
-    async () => {
-      const cur = await services.get('default', 'kubernetes');
-      if (cur) await services.patch('default', 'kubernetes', 'merge', { spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: a.port }] } });
-    },
-  );
+  const port = { spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: a.port }] } };
+  if (await services.get('default', 'kubernetes')) await services.patch('default', 'kubernetes', 'merge', port);
+  else await ensure(() => services.create('default', svc), () => services.patch('default', 'kubernetes', 'merge', port));
   const subsets = [{ addresses: [{ ip: a.host }], ports: [{ name: 'https', port: a.port, protocol: 'TCP' }] }];
   const endpoints = client.resource(ENDPOINTS);
   await ensure(

@@ -175,6 +175,8 @@ export function serviceAllocationAdmission(registry: Registry, allocator: Servic
       const store = registry.forKind('', 'Service');
       if (!store) return;
       const existing = (await store.list(undefined, { resourceVersion: '0' })).items;
+      // A create of a name that exists fails in storage with AlreadyExists; allocating first would answer "IP taken".
+      if (a.operation === 'CREATE' && existing.some((s) => s.metadata.namespace === a.namespace && s.metadata.name === a.obj!.metadata.name)) return;
       allocator.assign(a.obj, a.old, existing, a.ctx.dryRun);
     },
   };
