@@ -126,6 +126,7 @@ export class DeploymentReconciler {
     } else if (progressing?.reason === 'DeploymentPaused') {
       setCondition(next, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' });
     } else if (!created) requeue = syncProgressing(d, next, newRS, Date.now());
+    else if (typeof section(d, 'spec').progressDeadlineSeconds === 'number') requeue = (section(d, 'spec').progressDeadlineSeconds as number) * 1000;
     if (paused || isComplete(d, next)) await this.cleanupHistory(d, old);
     if (!deepEqual(section(d, 'status'), next)) await this.deploymentsRc.updateStatus(d.metadata.namespace, { ...d, status: next });
     return requeue === undefined ? undefined : { requeueAfter: requeue + 50 };
