@@ -421,7 +421,7 @@ describe('decodeKubeProtobuf: refusals', () => {
   });
 
   it('refuses kinds it does not decode with a 415 naming the kind', () => {
-    assert.throws(() => decodeKubeProtobuf(envelope('apps/v1', 'Deployment', [[1, [[1, 'd']]]])), apiErrorWith(415, /^Deployment in version "apps\/v1" cannot be decoded/));
+    assert.throws(() => decodeKubeProtobuf(envelope('apps/v1', 'StatefulSet', [[1, [[1, 'd']]]])), apiErrorWith(415, /^StatefulSet in version "apps\/v1" cannot be decoded/));
     assert.throws(() => decodeKubeProtobuf(envelope('apps/v1', 'Namespace', [])), apiErrorWith(415, /^Namespace in version "apps\/v1"/));
     const e = (() => {
       try {

@@ -13,14 +13,16 @@
 import { Reader } from 'protobufjs/minimal.js';
 import type { Long } from 'protobufjs/minimal.js';
 import { badRequest, unsupportedMediaType } from '../api/errors.js';
+import { workloadMessages } from './protobuf-workloads.js';
 
 // 'quantityMap' is map<string, resource.Quantity{1 string}> (ResourceQuota, resource lists).
 // 'map' is map<string,string>; 'binaryMap' is map<string,bytes>, whose values
 // JSON carries as base64 strings (ConfigMap.binaryData, Secret.data).
 // 'extraMap' is map<string, ExtraValue{1 repeated string}> (a user's extra facts).
-type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap' | 'quantityMap' | 'extraMap';
+// 'intOrString' is intstr.IntOrString{1 type, 2 intVal, 3 strVal}, a number or a string in JSON.
+export type Scalar = 'string' | 'bool' | 'int64' | 'int32' | 'bytes' | 'time' | 'map' | 'binaryMap' | 'quantityMap' | 'extraMap' | 'intOrString';
 
-interface FieldSpec {
+export interface FieldSpec {
   name: string;
   type: Scalar | MessageSpec;
   repeated?: boolean;
@@ -28,10 +30,14 @@ interface FieldSpec {
   omitFalse?: boolean;
   /** A Go pointer number: zero is kept when sent. */
   keepZero?: boolean;
+  /** An embedded Go struct whose fields JSON inlines into the parent (Probe's ProbeHandler). */
+  inline?: boolean;
 }
 
-interface MessageSpec {
+export interface MessageSpec {
   readonly [field: number]: FieldSpec;
+  /** Names the message in errors; a strict message refuses fields it does not list rather than dropping them. */
+  readonly strict?: string;
 }
 
 const str = (name: string): FieldSpec => ({ name, type: 'string' });
@@ -48,7 +54,7 @@ const ownerReference: MessageSpec = {
   7: { name: 'blockOwnerDeletion', type: 'bool' },
 };
 
-const objectMeta: MessageSpec = {
+export const objectMeta: MessageSpec = {
   1: str('name'),
   2: str('generateName'),
   3: str('namespace'),
@@ -66,10 +72,10 @@ const objectMeta: MessageSpec = {
   // 17 managedFields is skipped: the server owns it.
 };
 
-const selectorRequirement: MessageSpec = { 1: str('key'), 2: str('operator'), 3: strs('values') };
+export const selectorRequirement: MessageSpec = { 1: str('key'), 2: str('operator'), 3: strs('values') };
 
 // k8s.io/api/core/v1
-const objectReference: MessageSpec = {
+export const objectReference: MessageSpec = {
   1: str('kind'),
   2: str('namespace'),
   3: str('name'),
@@ -247,6 +253,7 @@ const kinds: Record<string, MessageSpec> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': clusterRole,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding,
+  ...workloadMessages({ objectMeta, objectReference, selectorRequirement }),
 };
 
 // runtime.Unknown, the envelope every protobuf object travels in.
@@ -314,6 +321,7 @@ function readValue(r: Reader, f: FieldSpec): unknown {
       if (end > r.len) throw new RangeError(`index out of range: ${end} > ${r.len}`);
       if (f.type === 'time') return decodeTime(r, end);
       if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap' || f.type === 'extraMap') return decodeMapEntry(r, end, f.type);
+      if (f.type === 'intOrString') return decodeIntOrString(r, end);
       return decodeMessage(r, end, f.type);
     }
   }
@@ -327,17 +335,28 @@ function expectEnd(r: Reader, end: number): void {
   if (r.pos !== end) throw new RangeError(`message overruns its length (at ${r.pos}, expected ${end})`);
 }
 
+function decodeIntOrString(r: Reader, end: number): number | string {
+  const m = decodeMessage(r, end, { 1: { name: 'type', type: 'int64' }, 2: { name: 'intVal', type: 'int32', keepZero: true }, 3: str('strVal') });
+  return m.type === 1 ? String(m.strVal ?? '') : Number(m.intVal ?? 0);
+}
+
+/** Thrown for a field a strict message does not know: refusing beats silently dropping it. */
+class UnsupportedField extends Error {}
+
 function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   while (r.pos < end) {
     const tag = r.uint32();
     const f = spec[tag >>> 3];
     if (!f || (tag & 7) !== wireType(f.type)) {
+      if (spec.strict) throw new UnsupportedField(`field ${tag >>> 3} of ${spec.strict}`);
       r.skipType(tag & 7);
       continue;
     }
     const v = readValue(r, f);
-    if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap' || f.type === 'extraMap') {
+    if (f.inline) {
+      Object.assign(out, v as Record<string, unknown>);
+    } else if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap' || f.type === 'extraMap') {
       const [k, val] = v as [string, string | string[]];
       ((out[f.name] ??= {}) as Record<string, string | string[]>)[k] = val;
     } else if (f.repeated) {
@@ -386,6 +405,9 @@ export function decodeKubeProtobuf(buf: Uint8Array): Record<string, unknown> {
   try {
     return { apiVersion, kind, ...decodeMessage(new Reader(raw), raw.length, spec) };
   } catch (e) {
+    if (e instanceof UnsupportedField) {
+      throw unsupportedMediaType(`${kind} in version ${JSON.stringify(apiVersion)}: ${e.message} cannot be decoded from application/vnd.kubernetes.protobuf by this server; send application/json`);
+    }
     throw badRequest(`unable to decode ${kind} from protobuf: ${(e as Error).message}`);
   }
 }

@@ -7,16 +7,21 @@
 // run, is the API's raw pod-create rate (the same pods created directly,
 // nobody scheduling or running them): Running at a large fraction of it
 // means the controller, scheduler and agents keep up with the API.
+// In the same run, an apps/v1 Deployment of as many replicas is timed from
+// apply until every pod is Running and available (Deployment → ReplicaSet →
+// pods), beside the compute Workload figure.
 // COMPUTE_BENCH_REPLICAS / COMPUTE_BENCH_NODES scale the run down.
 
 import { setMaxListeners } from 'node:events';
 import { computeWorkloadDefinition, networkDefinition, projectDefinition } from '../api/compute/index.js';
+import { appsDefinitions } from '../api/apps/index.js';
 import { coreDefinitions } from '../api/core/index.js';
 import type { KObject } from '../api/object.js';
 import { startInProcessAgent } from '../agent/in-process.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { InProcessClient } from '../client/in-process-client.js';
 import { silentLogger } from '../client/logger.js';
+import { DEPLOYMENTS, startAppsControllers } from '../controllers/apps/index.js';
 import { computeAdmissionPlugins, startComputeControllers } from '../controllers/compute/index.js';
 import { PODS, WORKLOADS } from '../controllers/compute/resources.js';
 import { AdmissionChain } from '../registry/admission.js';
@@ -57,6 +62,20 @@ const workload = (replicas: number): KObject => ({
   },
 });
 
+const deployment = (replicas: number): KObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx:1.25', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } }] },
+    },
+  },
+});
+
 /** Resolves once `check` holds, looking after every change of the watched resource (and every 50 ms, in case). */
 function until(check: () => Promise<boolean>): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -73,7 +92,7 @@ export async function runComputeBench(): Promise<string[]> {
   await cache.start();
   const admission = new AdmissionChain();
   const registry = new Registry({ storage, cache, admission });
-  for (const d of [...coreDefinitions, computeWorkloadDefinition, networkDefinition, projectDefinition]) registry.add(d);
+  for (const d of [...coreDefinitions, computeWorkloadDefinition, networkDefinition, projectDefinition, ...appsDefinitions]) registry.add(d);
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
   const client = new InProcessClient(registry, { fieldManager: 'bench', log: silentLogger });
   const ac = new AbortController();
@@ -92,7 +111,7 @@ export async function runComputeBench(): Promise<string[]> {
     stops.push(() => agent.stop());
     const events = new EventRecorder(client, { component: 'default-scheduler', log: silentLogger });
     const scheduler = new Scheduler({ client, binder: registryBinder(registry), events, log: silentLogger });
-    const runs = [scheduler.start(ac.signal), startComputeControllers(client, ac.signal, { log: silentLogger })];
+    const runs = [scheduler.start(ac.signal), startComputeControllers(client, ac.signal, { log: silentLogger }), startAppsControllers(client, ac.signal, { log: silentLogger })];
     stops.push(async () => {
       ac.abort();
       await Promise.all(runs);
@@ -127,6 +146,22 @@ export async function runComputeBench(): Promise<string[]> {
     const rollMs = performance.now() - t0;
     lines.push(
       `compute  image roll-out of ${replicas} pods, one at a time (surge 1, unavailable 0): ${(rollMs / 1000).toFixed(2)} s, ${(rollMs / replicas).toFixed(1)} ms per pod replaced (scheduler, agent start and Ready, then the old pod's deletion, in series)`,
+    );
+
+    const deployments = client.resource(DEPLOYMENTS);
+    t0 = performance.now();
+    await deployments.create('bench-apps', deployment(replicas));
+    await until(async () => {
+      const d = await deployments.get('bench-apps', 'web');
+      const st = (d?.status ?? {}) as Record<string, unknown>;
+      return st.observedGeneration === d?.metadata.generation && st.availableReplicas === replicas && st.updatedReplicas === replicas && st.replicas === replicas;
+    });
+    const running = (await pods.list('bench-apps')).items.filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
+    if (running !== replicas) throw new Error(`deployment bench: ${running} of ${replicas} pods Running`);
+    const depMs = performance.now() - t0;
+    const depRate = (replicas / depMs) * 1000;
+    lines.push(
+      `apps     Deployment of ${replicas} on ${nodes} simulated nodes: apply → all pods Running ${(depMs / 1000).toFixed(2)} s, pods Running/s ${depRate.toFixed(0).padStart(6)} | compute Workload above ${(runMs / 1000).toFixed(2)} s | ${((depRate / createRate) * 100).toFixed(0)}% of API creates/s`,
     );
     await events.flush();
   } finally {

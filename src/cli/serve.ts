@@ -8,6 +8,7 @@ import { replicaNameError } from '../controlplane/replica-name.js';
 import { parseLogFormat } from '../logging/logger.js';
 import { workloadApiFrom } from '../controlplane/workload-api.js';
 import { DEFAULT_FEATURE_GATES, loadConfigFile, parseAuthorizationMode, parseBoolMap, type ServeOptions } from '../controlplane/options.js';
+import { serviceRanges } from '../controllers/services/service-ranges.js';
 
 const help = `workplane serve: run the control plane
 
@@ -38,6 +39,8 @@ Flags:
   --audit-policy-file FILE   audit Policy (audit.k8s.io/v1) choosing each request's level
   --audit-log-maxsize MB     rotate the audit log at this size (default 100; 0 never)
   --audit-log-maxbackup N    rotated audit logs kept (default 10; 0 all)
+  --service-cluster-ip-range CIDR  cluster IPs of Services (default 10.96.0.0/12)
+  --service-node-port-range R      node ports of NodePort Services, MIN-MAX (default 30000-32767)
   --log-level LEVEL          pino level (default info)
   --log-format FORMAT        text (one readable line per record) | json (default: text when stderr is a terminal, else json)`;
 
@@ -63,6 +66,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'node-grace-period': { type: 'string', default: '40' },
       'dp-port': { type: 'string' },
       'node-eviction-seconds': { type: 'string', default: '300' },
+      'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12' },
+      'service-node-port-range': { type: 'string', default: '30000-32767' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
       'log-format': { type: 'string', default: process.env.WORKPLANE_LOG_FORMAT },
       'authorization-mode': { type: 'string', default: 'RBAC' },
@@ -90,6 +95,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   const interval = Number(values['compaction-interval']);
   if (!Number.isFinite(interval) || interval < 0) throw new Error('--compaction-interval must be a non-negative number of seconds');
   const config = loadConfigFile(values.config);
+  serviceRanges(values['service-cluster-ip-range'], values['service-node-port-range']); // refuses bad ranges before anything starts
   return {
     dataDir: values['data-dir']!,
     listen: values.listen!,
@@ -120,6 +126,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
           maxBackups: count('audit-log-maxbackup', values['audit-log-maxbackup']!),
         }
       : undefined,
+    serviceClusterIPRange: values['service-cluster-ip-range'],
+    serviceNodePortRange: values['service-node-port-range'],
   };
 }
 

@@ -14,6 +14,10 @@ import { widgetDefinition } from '../api/testing-kinds/widget.js';
 import { kumaDefinitions } from '../api/kuma/index.js';
 import { computeWorkloadDefinition, networkDefinition, projectDefinition } from '../api/compute/index.js';
 import { schedulingWorkloadDefinition } from '../api/scheduling/index.js';
+import { appsDefinitions } from '../api/apps/index.js';
+import { batchDefinitions } from '../api/batch/index.js';
+import { endpointSliceDefinition } from '../api/discovery/endpoint-slice.js';
+import { ingressDefinition } from '../api/networking/ingress.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import { OpenApiPublisher } from '../apiserver/openapi.js';
 import { CustomHandlers } from '../apiserver/resource-handler.js';
@@ -63,6 +67,7 @@ import { registerAccessReviewHandlers } from './access-review-handlers.js';
 import { openAuditor } from './audit.js';
 import { customResourceDefinitionDefinition } from '../api/apiextensions/index.js';
 import { CRDS, startCrdController } from '../controllers/apiextensions/index.js';
+import { ServiceAllocator, ensureKubernetesService, serviceAdmissionPlugins, serviceRanges } from '../controllers/services/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -95,6 +100,8 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
     projectDefinition,
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
+  // The standard workload, discovery and networking kinds follow the Workload groups, so a bare `workloads` keeps its meaning.
+  defs.push(...appsDefinitions, ...batchDefinitions, endpointSliceDefinition, ingressDefinition);
   defs.push(customResourceDefinitionDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
   // --workload-api moves the chosen group's kinds ahead of the other Workload groups.
@@ -128,6 +135,8 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds))
     .register(nodeRestriction());
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
+  const serviceAllocator = new ServiceAllocator(serviceRanges(opts.serviceClusterIPRange, opts.serviceNodePortRange));
+  for (const p of serviceAdmissionPlugins(registry, serviceAllocator)) admission.register(p);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
   // Nodes are decided by the Node authorizer, in front of RBAC (kube's Node,RBAC).
@@ -205,6 +214,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const url = `https://${urlHost}:${actualPort}`;
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
+  await ensureKubernetesService(new InProcessClient(registry, { fieldManager: 'kube-apiserver', log: logger }), { clusterIP: serviceAllocator.firstIP(), host, port: actualPort });
   await authz.bootstrap();
   // Part of the API server itself: every replica serves the kinds CRDs define
   // (unless --runtime-config switched apiextensions.k8s.io/v1 off).

@@ -10,6 +10,9 @@ import type { Logger } from 'pino';
 import { EventRecorder } from '../client/event-recorder.js';
 import { InProcessClient } from '../client/in-process-client.js';
 import { LeaderElector } from '../client/leader-election.js';
+import { startAppsControllers } from '../controllers/apps/index.js';
+import { startBatchControllers } from '../controllers/batch/index.js';
+import { startServiceControllers } from '../controllers/services/index.js';
 import { startComputeControllers } from '../controllers/compute/index.js';
 import { startMeshControllers } from '../controllers/mesh/index.js';
 import type { MeshConfig } from '../mesh/config.js';
@@ -61,6 +64,9 @@ export async function runControllers(set: ControllerSet, signal: AbortSignal): P
     set.dpServer.keeper?.(keeper);
     running.push(keeper.run(signal).finally(() => set.dpServer!.keeper?.(undefined)));
   }
+  running.push(startAppsControllers(client('workplane-controllers'), signal, { log: logger }));
+  running.push(startBatchControllers(client('workplane-controllers'), signal, { log: logger }));
+  running.push(startServiceControllers(client('workplane-controllers'), signal, { log: logger }));
   if (set.mesh) running.push(startMeshControllers(client('workplane-controllers'), signal, { config: set.mesh, log: logger }));
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   await core.stop();

@@ -43,6 +43,10 @@ export interface ServeOptions {
   nodeEvictionSeconds?: number;
   /** Seconds of storage history kept for watches before compaction. */
   compactionIntervalSeconds: number;
+  /** CIDR Services' cluster IPs come from (kube: 10.96.0.0/12). */
+  serviceClusterIPRange?: string;
+  /** MIN-MAX range of NodePort Services' node ports (kube: 30000-32767). */
+  serviceNodePortRange?: string;
   /** RBAC (default) or AlwaysAllow (every authenticated user may do everything). */
   authorizationMode: AuthorizationMode;
   /** Audit log (off unless a path is given). */

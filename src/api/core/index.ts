@@ -29,7 +29,14 @@ export * from './service-account.js';
 export * from './token-request.js';
 
 import { resourceQuotaDefinition } from './resource-quota.js';
+import { serviceDefinition } from './service.js';
+import { endpointsDefinition } from './endpoints.js';
+import { persistentVolumeClaimDefinition, persistentVolumeDefinition, replicationControllerDefinition } from './storage-kinds.js';
 export * from './resource-quota.js';
+export * from './service.js';
+export * from './service-validation.js';
+export * from './endpoints.js';
+export * from './storage-kinds.js';
 
 export const coreDefinitions: ResourceDefinition[] = [
   namespaceDefinition,
@@ -41,6 +48,11 @@ export const coreDefinitions: ResourceDefinition[] = [
   configMapDefinition,
   leaseDefinition,
   resourceQuotaDefinition,
+  serviceDefinition,
+  endpointsDefinition,
+  persistentVolumeClaimDefinition,
+  persistentVolumeDefinition,
+  replicationControllerDefinition,
   selfSubjectAccessReviewDefinition,
   selfSubjectRulesReviewDefinition,
   subjectAccessReviewDefinition,

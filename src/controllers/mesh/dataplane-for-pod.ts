@@ -43,10 +43,49 @@ export function controllingPod(dp: KObject): OwnerReference | undefined {
   return dp.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Pod' && r.apiVersion === 'v1');
 }
 
+export const SERVICE_NAME_TAG = 'k8s.kuma.io/service-name';
+export const SERVICE_PORT_TAG = 'k8s.kuma.io/service-port';
+
 /**
- * One inbound per distinct TCP container port. Kuma names the service after
- * the Kubernetes Service selecting the pod; Workplane has no Services, so the
- * `kuma.io/service` tag is `<workload>_<namespace>_svc_<port>` (the same
+ * As Kuma does: one inbound per port of each Service selecting the pod whose
+ * target port matches a TCP container port, tagged
+ * `kuma.io/service: <service>_<namespace>_svc_<service port>`. Services are
+ * taken in name order; ExternalName and selector-less ones select nothing.
+ */
+function serviceInbounds(pod: KObject, services: readonly KObject[], namespace: string, ready: boolean): Rec[] {
+  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const containerPorts = recs(spec.containers).flatMap((c) => recs(c.ports)).filter((p) => p.protocol === undefined || p.protocol === 'TCP');
+  const out: Rec[] = [];
+  for (const svc of [...services].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1))) {
+    const svcSpec = isPlainObject(svc.spec) ? svc.spec : {};
+    if (svcSpec.type === 'ExternalName') continue;
+    for (const sp of recs(svcSpec.ports)) {
+      if (sp.protocol !== undefined && sp.protocol !== 'TCP') continue;
+      const target = sp.targetPort ?? sp.port;
+      const match = containerPorts.find((p) => (typeof target === 'string' && !/^\d+$/.test(target) ? p.name === target : p.containerPort === Number(target)));
+      if (!match || typeof match.containerPort !== 'number') continue;
+      const protocol = typeof sp.appProtocol === 'string' && sp.appProtocol ? sp.appProtocol : 'tcp';
+      const inbound: Rec = {
+        port: match.containerPort,
+        tags: {
+          [SERVICE_TAG]: `${svc.metadata.name}_${namespace}_svc_${String(sp.port)}`,
+          [PROTOCOL_TAG]: protocol,
+          [SERVICE_NAME_TAG]: svc.metadata.name!,
+          [SERVICE_PORT_TAG]: String(sp.port),
+        },
+        state: ready ? 'Ready' : 'NotReady',
+        health: { ready },
+      };
+      if (typeof match.name === 'string' && match.name) inbound.name = match.name;
+      out.push(inbound);
+    }
+  }
+  return out;
+}
+
+/**
+ * Without a Service selecting the pod: one inbound per distinct TCP container
+ * port, the `kuma.io/service` tag `<workload>_<namespace>_svc_<port>` (Kuma's
  * shape, with the workload standing in for the Service name).
  */
 function inbounds(pod: KObject, workload: string, namespace: string): Rec[] {
@@ -78,11 +117,12 @@ function inbounds(pod: KObject, workload: string, namespace: string): Rec[] {
  * the pod's own (so MeshIdentity selectors can match app labels) overlaid
  * with the four the mesh sets.
  */
-export function dataplaneForPod(pod: KObject, namespace: KObject | undefined, config: Pick<MeshConfig, 'workloadLabels'>): KObject | undefined {
+export function dataplaneForPod(pod: KObject, namespace: KObject | undefined, config: Pick<MeshConfig, 'workloadLabels'>, services: readonly KObject[] = []): KObject | undefined {
   const address = podIP(pod);
   if (!address) return undefined;
   const ns = pod.metadata.namespace!;
   const workload = podWorkload(pod, config.workloadLabels);
+  const fromServices = serviceInbounds(pod, services, ns, isPodReady(pod));
   const labels: Record<string, string> = {
     ...(pod.metadata.labels ?? {}),
     [MESH_LABEL]: podMesh(pod, namespace),
@@ -94,6 +134,6 @@ export function dataplaneForPod(pod: KObject, namespace: KObject | undefined, co
     apiVersion: 'kuma.io/v1alpha1',
     kind: 'Dataplane',
     metadata: { name: pod.metadata.name, namespace: ns, labels, ownerReferences: [podOwnerReference(pod)] },
-    spec: { networking: { address, inbound: inbounds(pod, workload, ns) } },
+    spec: { networking: { address, inbound: fromServices.length ? fromServices : inbounds(pod, workload, ns) } },
   };
 }

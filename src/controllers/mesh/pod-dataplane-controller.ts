@@ -14,17 +14,21 @@ import type { Informer } from '../../client/informer.js';
 import { isPodMeshed } from '../../mesh/pod-mesh.js';
 import type { MeshControllerOptions } from './options.js';
 import { controllingPod, dataplaneForPod, isPodTerminal } from './dataplane-for-pod.js';
-import { BY_NAMESPACE, DATAPLANES, NAMESPACES, PODS, dataplaneInformer, podInformer } from './resources.js';
+import { BY_NAMESPACE, DATAPLANES, NAMESPACES, PODS, SERVICES, dataplaneInformer, podInformer, serviceInformer, serviceSelects } from './resources.js';
 
 export function podDataplaneController(client: Client, opts: MeshControllerOptions): Controller {
   const informers = opts.informers ?? new SharedInformers(client, { log: opts.log });
   const pods = podInformer(informers);
-  const r = new PodDataplaneReconciler(opts, pods, informers.informerFor(NAMESPACES), dataplaneInformer(informers), client.resource(DATAPLANES));
-  return controllerFor(client, { name: 'pod-dataplane-controller', informers, workers: opts.workers, log: opts.log })
+  // Inbounds follow the Services selecting a pod, when Services are served.
+  const services = client.forKind('v1', 'Service') ? serviceInformer(informers) : undefined;
+  const r = new PodDataplaneReconciler(opts, pods, informers.informerFor(NAMESPACES), dataplaneInformer(informers), client.resource(DATAPLANES), services);
+  let b = controllerFor(client, { name: 'pod-dataplane-controller', informers, workers: opts.workers, log: opts.log })
     .for(PODS)
     .owns(DATAPLANES)
-    .watches(NAMESPACES, (ns) => pods.byIndex(BY_NAMESPACE, ns.metadata.name!).map(objectKey))
-    .complete(r);
+    .watches(NAMESPACES, (ns) => pods.byIndex(BY_NAMESPACE, ns.metadata.name!).map(objectKey));
+  // A Service change (old and new selector alike) reconciles the pods it selects.
+  if (services) b = b.watches(SERVICES, (svc) => pods.byIndex(BY_NAMESPACE, svc.metadata.namespace ?? '').filter((p) => serviceSelects(svc, p)).map(objectKey));
+  return b.complete(r);
 }
 
 export class PodDataplaneReconciler {
@@ -34,7 +38,13 @@ export class PodDataplaneReconciler {
     private readonly namespaces: Informer,
     private readonly dataplanes: Informer,
     private readonly writer: ResourceClient,
+    private readonly services?: Informer,
   ) {}
+
+  private servicesOf(pod: KObject): KObject[] {
+    if (!this.services) return [];
+    return this.services.byIndex(BY_NAMESPACE, pod.metadata.namespace ?? '').filter((s) => serviceSelects(s, pod));
+  }
 
   async reconcile(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
@@ -45,7 +55,7 @@ export class PodDataplaneReconciler {
       if (ours) await this.remove(dp);
       return;
     }
-    const want = dataplaneForPod(pod, this.namespaces.get(undefined, namespace!), this.opts.config);
+    const want = dataplaneForPod(pod, this.namespaces.get(undefined, namespace!), this.opts.config, this.servicesOf(pod));
     if (!want) return; // no IP yet: the pod's status update brings us back
     if (!dp) return this.create(want);
     if (!ours) {

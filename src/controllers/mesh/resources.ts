@@ -12,6 +12,7 @@ const kuma = (resource: string): GroupVersionResource => ({ group: 'kuma.io', ve
 
 export const PODS: GroupVersionResource = { group: '', version: 'v1', resource: 'pods' };
 export const NAMESPACES: GroupVersionResource = { group: '', version: 'v1', resource: 'namespaces' };
+export const SERVICES: GroupVersionResource = { group: '', version: 'v1', resource: 'services' };
 export const DATAPLANES = kuma('dataplanes');
 export const DATAPLANE_INSIGHTS = kuma('dataplaneinsights');
 export const WORKLOADS = kuma('workloads');
@@ -49,4 +50,18 @@ export function dataplaneInformer(informers: SharedInformers): Informer {
 /** The shared Pod informer, indexed by BY_NAMESPACE. */
 export function podInformer(informers: SharedInformers): Informer {
   return once(informers.informerFor(PODS), BY_NAMESPACE, (p) => (p.metadata.namespace ? [p.metadata.namespace] : []));
+}
+
+/** The shared Service informer, indexed by BY_NAMESPACE. */
+export function serviceInformer(informers: SharedInformers): Informer {
+  return once(informers.informerFor(SERVICES), BY_NAMESPACE, (s) => (s.metadata.namespace ? [s.metadata.namespace] : []));
+}
+
+/** A Service selects a pod of its namespace when its (non-empty) selector matches the pod's labels. */
+export function serviceSelects(svc: KObject, pod: KObject): boolean {
+  const sel = (svc.spec as { selector?: unknown } | undefined)?.selector;
+  if (!sel || typeof sel !== 'object' || Array.isArray(sel) || Object.keys(sel).length === 0) return false;
+  if (svc.metadata.namespace !== pod.metadata.namespace) return false;
+  const labels = pod.metadata.labels ?? {};
+  return Object.entries(sel as Record<string, unknown>).every(([k, v]) => labels[k] === v);
 }
