@@ -271,7 +271,8 @@ function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record<string
     const v = readValue(r, f);
     if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap') {
       const [k, val] = v as [string, string];
-      ((out[f.name] ??= {}) as Record<string, string>)[k] = val;
+      // Defined, not assigned: a `__proto__` key stays an own key, which the body check then refuses.
+      Object.defineProperty((out[f.name] ??= {}) as Record<string, string>, k, { value: val, enumerable: true, writable: true, configurable: true });
     } else if (f.repeated) {
       ((out[f.name] ??= []) as unknown[]).push(v);
     } else if (isEmpty(f, v)) {
@@ -308,7 +309,7 @@ export function decodeKubeProtobuf(buf: Uint8Array): Record<string, unknown> {
   if (envelope.contentEncoding) {
     throw unsupportedMediaType(`protobuf content encoding ${JSON.stringify(envelope.contentEncoding)} is not supported`);
   }
-  const spec = kinds[`${apiVersion}/${kind}`];
+  const spec = Object.hasOwn(kinds, `${apiVersion}/${kind}`) ? kinds[`${apiVersion}/${kind}`] : undefined;
   if (!spec) {
     throw unsupportedMediaType(
       `${kind || '<missing kind>'} in version ${JSON.stringify(apiVersion)} cannot be decoded from application/vnd.kubernetes.protobuf by this server; send application/json`,

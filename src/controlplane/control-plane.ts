@@ -18,6 +18,7 @@ import { ApiMetrics } from '../apiserver/metrics.js';
 import { OpenApiPublisher } from '../apiserver/openapi.js';
 import { CustomHandlers } from '../apiserver/resource-handler.js';
 import { ApiServer } from '../apiserver/server.js';
+import { applyHttpLimits, DEFAULT_HTTP_LIMITS, serverConstructionOptions } from '../apiserver/http-limits.js';
 import { AdmissionChain } from '../registry/admission.js';
 import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
@@ -136,9 +137,10 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     ready: () => ready,
     serverAddress: () => address,
   });
-  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 65_000 }, api.handle);
-  server.headersTimeout = 0;
-  server.requestTimeout = 0;
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits };
+  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, ...serverConstructionOptions(limits) }, api.handle);
+  applyHttpLimits(server, limits);
+  server.on('clientError', api.onClientError);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(port, host, () => res());

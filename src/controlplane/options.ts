@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { StoreKind } from '../storage/open-store.js';
+import type { HttpLimits } from '../apiserver/http-limits.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -30,6 +31,8 @@ export interface ServeOptions {
   nodeEvictionSeconds?: number;
   /** Seconds of storage history kept for watches before compaction. */
   compactionIntervalSeconds: number;
+  /** Connection limits of the HTTPS front (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 export const DEFAULT_FEATURE_GATES: Record<string, boolean> = { GenericWorkload: true, GangScheduling: true };

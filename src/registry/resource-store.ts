@@ -340,9 +340,10 @@ export class ResourceStore {
     const prefix = listPrefix(this.cd.def, ns);
     const rvText = opts.resourceVersion;
     let after: number;
-    if (!rvText || rvText === '0') {
+    // sendInitialEvents (watch-list) asks for the current state first whatever the resourceVersion; false asks for none.
+    if (!rvText || rvText === '0' || opts.sendInitialEvents === true) {
       after = cache.revision;
-      for (const c of cache.list(prefix)) if (!filter || filter(c.obj)) sink.onEvent('ADDED', c.obj);
+      if (opts.sendInitialEvents !== false) for (const c of cache.list(prefix)) if (!filter || filter(c.obj)) sink.onEvent('ADDED', c.obj);
     } else {
       after = Number(rvText);
       if (!Number.isInteger(after) || after < 0) throw badRequest(`invalid resource version: ${rvText}`);
