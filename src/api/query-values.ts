@@ -6,6 +6,9 @@
 // fail with its message, which kube returns as a 400.
 
 import { badRequest } from './errors.js';
+import { goQuote } from './go-quote.js';
+
+export { goQuote };
 
 const HEX = /^[0-9A-Fa-f]{2}$/;
 
@@ -42,48 +45,6 @@ export function parseQuery(raw: string): URLSearchParams {
     out.append(key, value);
   }
   return out;
-}
-
-/** Go's strconv.Quote, used in strconv's error messages. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (cp < 0x80 || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) out += ch;
-    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
 }
 
 /** apimachinery's Convert_Slice_string_To_bool: absent is undefined, "false"/"0" (any case) false, anything else true. */

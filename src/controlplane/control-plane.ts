@@ -3,7 +3,6 @@
 // in-process controllers. `startControlPlane` returns once /readyz would say ok.
 
 import { setMaxListeners } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -24,6 +23,7 @@ import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
 import { createServerAuthenticator, loadOrCreateAdminToken, loadOrCreatePki, TokenIssuer, writeKubeconfig } from '../security/index.js';
 import { openStore } from '../storage/open-store.js';
+import { secureDataDir } from '../storage/data-dir.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { namespaceLifecycle, serviceAccountAdmission, SYSTEM_NAMESPACES } from './core-admission.js';
@@ -75,6 +75,9 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   return defs.filter((d) => d.group === '' || isGroupEnabled(opts, `${d.group}/${d.version}`));
 }
 
+/** What `workplane serve` keeps in its data directory (all of it private). */
+export const DATA_DIR_ENTRIES = ['state.db', 'state.db-wal', 'state.db-shm', 'state.db-journal', 'admin.token', 'kubeconfig', 'pki'];
+
 export function splitHostPort(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
   if (!m) throw new Error(`--listen: expected HOST:PORT, got "${listen}"`);
@@ -83,7 +86,7 @@ export function splitHostPort(listen: string): { host: string; port: number } {
 
 export async function startControlPlane(opts: ServeOptions): Promise<ControlPlane> {
   const dataDir = resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDataDir(dataDir, DATA_DIR_ENTRIES);
   const logger = pino({ level: opts.logLevel, base: { component: 'workplane' } }, pino.destination(2));
   const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints, etcdPrefix: opts.etcdPrefix });
   const cache = new WatchCache(store);
