@@ -71,6 +71,8 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** Give up reading after this many bytes (streams). */
   maxBytes?: number;
+  /** Settle as soon as a 1xx/2xx/3xx status arrives and close (a watch that would stream on); errors are still read whole. */
+  headersOnly?: boolean;
 }
 
 /** One HTTPS request; resolves with the response or with `error` set, never rejects. */
@@ -87,6 +89,11 @@ export function httpRequest(t: Target, method: string, path: string, body?: stri
     // `path` is sent as written (no URL normalisation), so malformed targets reach the server.
     const u = new URL(t.url);
     const req = request({ host: u.hostname, port: u.port, method, path, ca: t.caPem, headers, timeout: opts.timeoutMs ?? 20_000, agent: false }, (res) => {
+      if (opts.headersOnly && (res.statusCode ?? 0) < 400) {
+        settle({ status: res.statusCode ?? 0, headers: res.headers, text: '' });
+        req.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       const done = () => {
