@@ -8,8 +8,8 @@
 // Kubernetes allows 10,000 levels because Go's stacks grow; V8's do not:
 // JSON.stringify fails near 4,000 levels and the yaml package near 800 on a
 // default stack, so the limit here is set well inside what every code path can
-// walk. No real object comes near it. The walk is iterative, so checking a
-// value of any depth cannot itself overflow. Numbers must be finite (JSON.parse
+// walk. No real object comes near it. The walk stops one level past the
+// limit, so checking a value of any depth cannot itself overflow. Numbers must be finite (JSON.parse
 // reads `1e400` as Infinity, which JSON cannot write back; Go refuses it).
 
 import { badRequest, type ApiError } from './errors.js';
@@ -24,59 +24,40 @@ export const depthExceededMessage = () => `exceeded max depth of ${MAX_NESTING_D
 
 export type UntrustedProblem = { kind: 'depth' } | { kind: 'key'; path: string } | { kind: 'number'; path: string };
 
-interface Frame {
-  node: unknown[] | Record<string, unknown>;
-  keys: string[] | undefined;
-  i: number;
-  /** How this frame is reached from its parent: `.key`, `[3]`. */
-  seg: string;
-}
-
 const segment = (key: string) => (/^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
-/** The first problem found in `value`, walking it without recursion; undefined when it is fine. */
-export function findUntrustedProblem(value: unknown, maxDepth = MAX_NESTING_DEPTH): UntrustedProblem | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const stack: Frame[] = [];
-  const push = (node: object, seg: string): UntrustedProblem | undefined => {
-    if (stack.length >= maxDepth) return { kind: 'depth' };
-    if (Array.isArray(node)) stack.push({ node, keys: undefined, i: 0, seg });
-    else {
-      const keys = Object.keys(node);
-      if (Object.hasOwn(node, FORBIDDEN_KEY)) {
-        const path = [...stack.map((f) => f.seg), seg, segment(FORBIDDEN_KEY)].join('').replace(/^\./, '');
-        return { kind: 'key', path };
-      }
-      stack.push({ node: node as Record<string, unknown>, keys, i: 0, seg });
+// Recursion is bounded by `max` (the walk stops one level past it), so it
+// cannot exhaust the stack whatever the input; it also beats an explicit
+// stack of frames, and this runs on every write.
+function walk(node: object, depth: number, max: number): UntrustedProblem | undefined {
+  if (depth > max) return { kind: 'depth' };
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const p = child(node[i], depth, max);
+      if (p) return p.kind === 'depth' ? p : { ...p, path: `[${i}]${p.path}` };
     }
     return undefined;
-  };
-  let problem = push(value, '');
-  while (!problem && stack.length > 0) {
-    const top = stack[stack.length - 1];
-    let child: unknown;
-    let seg: string;
-    if (top.keys) {
-      if (top.i >= top.keys.length) {
-        stack.pop();
-        continue;
-      }
-      const k = top.keys[top.i++];
-      child = (top.node as Record<string, unknown>)[k];
-      seg = segment(k);
-    } else {
-      const arr = top.node as unknown[];
-      if (top.i >= arr.length) {
-        stack.pop();
-        continue;
-      }
-      seg = `[${top.i}]`;
-      child = arr[top.i++];
-    }
-    if (child !== null && typeof child === 'object') problem = push(child, seg);
-    else if (typeof child === 'number' && !Number.isFinite(child)) problem = { kind: 'number', path: [...stack.map((f) => f.seg), seg].join('').replace(/^\./, '') };
   }
-  return problem;
+  if (Object.hasOwn(node, FORBIDDEN_KEY)) return { kind: 'key', path: segment(FORBIDDEN_KEY) };
+  for (const k in node) {
+    if (!Object.hasOwn(node, k)) continue;
+    const p = child((node as Record<string, unknown>)[k], depth, max);
+    if (p) return p.kind === 'depth' ? p : { ...p, path: `${segment(k)}${p.path}` };
+  }
+  return undefined;
+}
+
+function child(v: unknown, depth: number, max: number): UntrustedProblem | undefined {
+  if (typeof v === 'object' && v !== null) return walk(v, depth + 1, max);
+  if (typeof v === 'number' && !Number.isFinite(v)) return { kind: 'number', path: '' };
+  return undefined;
+}
+
+/** The first problem found in `value`; undefined when it is fine. Paths read `spec.containers[0].env`. */
+export function findUntrustedProblem(value: unknown, maxDepth = MAX_NESTING_DEPTH): UntrustedProblem | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const p = walk(value, 1, maxDepth);
+  return p && p.kind !== 'depth' ? { ...p, path: p.path.replace(/^\./, '') } : p;
 }
 
 /** The 400 for a problem, prefixed the way the caller words decode failures. */

@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { badRequest, tooLarge, unsupportedMediaType } from '../api/errors.js';
+import { ApiError, badRequest, tooLarge, unsupportedMediaType } from '../api/errors.js';
 import { findDuplicateKeys } from '../api/json-strict.js';
 import { checkUntrusted, depthExceededMessage } from '../api/untrusted-json.js';
 import { decodeKubeProtobuf } from './protobuf.js';
@@ -20,13 +20,19 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      throw tooLarge();
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) {
+        req.resume();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    // The client went away (or timed out) mid-body: its fault, not the server's, and nobody is left to read the answer.
+    throw badRequest(`the request body could not be read: ${(e as Error).message}`);
   }
   return Buffer.concat(chunks);
 }

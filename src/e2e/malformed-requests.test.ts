@@ -239,8 +239,16 @@ describe(`malformed requests (MALFORMED_SEED=${SEED})`, () => {
       `GET /${'a'.repeat(2 * 1024 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
     ];
     for (let i = 0; i < 10; i++) lines.push(`GET ${badEscapePath(rng)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    for (const text of lines) {
+    // A client that announces a body and hangs up half-way through it.
+    for (let i = 0; i < 5; i++) {
       sent++;
+      const partial = `PATCH /api/v1/namespaces/default/configmaps/base HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Type: application/merge-patch+json\r\nContent-Length: 1000\r\n\r\n{"data":{"a":`;
+      await rawTls(t, [partial], { timeoutMs: rng.int(0, 300) });
+    }
+    for (const raw of lines) {
+      sent++;
+      // Asking the server to close after answering ends each exchange without waiting out keep-alive.
+      const text = raw.includes('Connection: close') ? raw : raw.replace('Host: x\r\n', 'Host: x\r\nConnection: close\r\n');
       const r = await rawTls(t, [text], { timeoutMs: 10_000 });
       if (r.status !== undefined && !(r.status >= 400 && r.status < 500)) failures.push(`raw ${JSON.stringify(text.slice(0, 60))} -> ${r.status}`);
       if (r.status === undefined && !r.closed) failures.push(`raw ${JSON.stringify(text.slice(0, 60))}: no answer and not closed`);
