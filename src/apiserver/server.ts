@@ -131,6 +131,11 @@ export class ApiServer {
   private async serveResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, user: UserInfo): Promise<void> {
     const store = this.deps.registry.lookup(info.group, info.version, info.resource);
     if (!store) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    // The legacy `/watch/` paths are GET-only routes for objects and collections, never subresources.
+    if (info.verbFromPath) {
+      if (info.subresource !== undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
     if (!store.def.namespaced && info.namespace !== undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (store.def.namespaced && info.namespace === undefined && info.named) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');

@@ -233,6 +233,8 @@ describe('API server hardening', () => {
     const mismatch = await send('GET', '/api/v1/watch/namespaces/default/configmaps/x?fieldSelector=metadata.name%3Dother');
     assert.equal(mismatch.status, 400);
     assert.equal(mismatch.json.message, "fieldSelector metadata.name doesn't match requested name");
+    assert.equal((await send('GET', '/api/v1/watch/namespaces/default/configmaps/x/status')).status, 404);
+    assert.equal((await send('DELETE', '/api/v1/watch/namespaces/default/configmaps')).status, 405);
     const get = await send('GET', `${cms}/x?watch=true`);
     assert.equal(get.status, 200);
     assert.equal(get.json.kind, 'ConfigMap');
@@ -273,6 +275,9 @@ describe('API server hardening', () => {
     assert.equal(slow.timedOut, false, 'the server never closed the connection');
     assert.ok(slow.closed);
     assert.ok(slow.status === undefined || slow.status === 408, slow.text);
+    // So is a connection that sends nothing at all after the TLS handshake.
+    const silent = await rawTls(t, [], { timeoutMs: 15_000 });
+    assert.equal(silent.timedOut, false, 'an idle connection was never closed');
     // A body sent slower than the request timeout allows is cut off too.
     const body = ['POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n', ...Array.from({ length: 60 }, () => ' ')];
     const slowBody = await rawTls(t, body, { gapMs: 300, timeoutMs: 15_000 });
