@@ -2,6 +2,8 @@
 // HTTP edge turns them into `Status` objects (see apiserver/status.ts), so the
 // reasons and codes here are exactly kube-apiserver's.
 
+import { goQuote } from './go-quote.js';
+
 export interface StatusCause {
   reason?: string;
   message?: string;
@@ -137,7 +139,8 @@ const typeWords: Record<FieldErrorType, string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
-const renderValue = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+// Strings as Go's %q prints them (kube's field errors use it).
+const renderValue = (v: unknown) => (typeof v === 'string' ? goQuote(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
 
 /** kube's field.Error.ErrorBody(): `Invalid value: "x": detail`. */
 export function fieldErrorBody(e: FieldError): string {

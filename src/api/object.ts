@@ -50,6 +50,12 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * `obj[key]` for the object's own keys only. Keys in client data are data:
+ * `constructor` or `toString` must never read what Object.prototype holds.
+ */
+export const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
+
 /** Structural equality of JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -64,7 +70,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const bo = b as Record<string, unknown>;
   const ak = Object.keys(ao);
   if (ak.length !== Object.keys(bo).length) return false;
-  for (const k of ak) if (!(k in bo) || !deepEqual(ao[k], bo[k])) return false;
+  for (const k of ak) if (!Object.hasOwn(bo, k) || !deepEqual(ao[k], bo[k])) return false;
   return true;
 }
 
@@ -80,12 +86,12 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
   let count = 0;
-  for (const k in ao) {
+  for (const k of Object.keys(ao)) {
     if (ao[k] === undefined) continue;
     count++;
-    if (!jsonEqual(ao[k], bo[k])) return false;
+    if (!jsonEqual(ao[k], own(bo, k))) return false;
   }
-  for (const k in bo) if (bo[k] !== undefined) count--;
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) count--;
   return count === 0;
 }
 
@@ -97,7 +103,7 @@ export function getPath(obj: unknown, path: string): unknown {
   for (const seg of splitPath(path)) {
     if (cur === undefined || cur === null) return undefined;
     if (typeof seg === 'number') cur = Array.isArray(cur) ? cur[seg] : undefined;
-    else cur = isPlainObject(cur) ? cur[seg] : undefined;
+    else cur = isPlainObject(cur) ? own(cur, seg) : undefined;
   }
   return cur;
 }
@@ -108,7 +114,7 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   let cur: Record<string, unknown> | unknown[] = obj;
   for (let i = 0; i < segs.length - 1; i++) {
     const s = segs[i];
-    const next = (cur as Record<string | number, unknown>)[s as string];
+    const next = Array.isArray(cur) ? cur[s as number] : own(cur, s as string);
     if (!isPlainObject(next) && !Array.isArray(next)) {
       const created = typeof segs[i + 1] === 'number' ? [] : {};
       (cur as Record<string | number, unknown>)[s as string] = created;

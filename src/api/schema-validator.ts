@@ -1,11 +1,14 @@
 // Compiles a definition's schema once (Ajv) and turns its findings into kube
 // field errors; also prunes fields the schema does not declare (as kube does for
 // CRDs) and reports them, so fieldValidation=Strict can refuse them.
+// Every integer is held to the range of its Go type (`format: int32`, else
+// int64), and int64 further to what a JS number holds exactly (±2^53-1), so a
+// value is either stored exactly or refused, never silently rounded.
 
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { fieldError, type FieldError } from './errors.js';
-import { isPlainObject } from './object.js';
+import { isPlainObject, own } from './object.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const ajv = new (Ajv as unknown as typeof AjvModule.default)({ allErrors: true, strict: false, useDefaults: true, validateFormats: false });
@@ -16,7 +19,7 @@ export class SchemaValidator {
   private readonly validateFn: ValidateFunction;
 
   constructor(readonly schema: Schema) {
-    this.validateFn = ajv.compile(schema as object);
+    this.validateFn = ajv.compile(withIntegerRanges(schema) as object);
   }
 
   /** Applies schema defaults (mutates `body`) and returns every violation. */
@@ -45,9 +48,37 @@ function valueAt(body: unknown, ptr: string): unknown {
   for (const raw of ptr.slice(1).split('/')) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
+    cur = Array.isArray(cur) ? cur[Number(seg)] : own(cur as Record<string, unknown>, seg);
   }
   return cur;
+}
+
+/** Bounds of Go's integer types; int64 stops where JS numbers stop being exact. */
+export const INTEGER_RANGES = {
+  int32: { minimum: -2147483648, maximum: 2147483647 },
+  int64: { minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+} as const;
+
+/**
+ * A copy of `schema` for Ajv in which every `type: integer` carries its
+ * type's bounds (a tighter bound the schema declares wins). Integers without
+ * a format are int64, as CRD integers are; int-or-string integers are int32.
+ */
+export function withIntegerRanges(schema: Schema): unknown {
+  const walk = (node: unknown, intFormat?: 'int32'): unknown => {
+    if (Array.isArray(node)) return node.map((n) => walk(n, intFormat));
+    if (!isPlainObject(node)) return node;
+    const out: Record<string, unknown> = {};
+    const intOrString = node['x-kubernetes-int-or-string'] === true;
+    for (const [k, v] of Object.entries(node)) out[k] = walk(v, intOrString && (k === 'anyOf' || k === 'oneOf') ? 'int32' : undefined);
+    if (node.type === 'integer') {
+      const range = INTEGER_RANGES[node.format === 'int32' || intFormat === 'int32' ? 'int32' : 'int64'];
+      if (typeof node.minimum !== 'number' || node.minimum < range.minimum) out.minimum = range.minimum;
+      if (typeof node.maximum !== 'number' || node.maximum > range.maximum) out.maximum = range.maximum;
+    }
+    return out;
+  };
+  return walk(schema);
 }
 
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
@@ -146,7 +177,7 @@ export function pruneUnknown(value: unknown, schema: Schema | undefined, path: s
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
   for (const key of Object.keys(value)) {
     const child = path ? `${path}.${key}` : key;
-    const ps = props?.[key];
+    const ps = props && Object.hasOwn(props, key) ? props[key] : undefined;
     if (ps) pruneUnknown(value[key], ps, child, found);
     else if (additional && typeof additional === 'object') pruneUnknown(value[key], additional, child, found);
     else if (additional === true || preserve || (!props && additional === undefined)) continue;

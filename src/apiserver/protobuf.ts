@@ -358,7 +358,8 @@ function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record<string
       Object.assign(out, v as Record<string, unknown>);
     } else if (f.type === 'map' || f.type === 'binaryMap' || f.type === 'quantityMap' || f.type === 'extraMap') {
       const [k, val] = v as [string, string | string[]];
-      ((out[f.name] ??= {}) as Record<string, string | string[]>)[k] = val;
+      // Defined, not assigned: a `__proto__` key stays an own key, which the body check then refuses.
+      Object.defineProperty((out[f.name] ??= {}) as Record<string, string | string[]>, k, { value: val, enumerable: true, writable: true, configurable: true });
     } else if (f.repeated) {
       ((out[f.name] ??= []) as unknown[]).push(v);
     } else if (isEmpty(f, v)) {
@@ -395,7 +396,7 @@ export function decodeKubeProtobuf(buf: Uint8Array): Record<string, unknown> {
   if (envelope.contentEncoding) {
     throw unsupportedMediaType(`protobuf content encoding ${JSON.stringify(envelope.contentEncoding)} is not supported`);
   }
-  const spec = kinds[`${apiVersion}/${kind}`];
+  const spec = Object.hasOwn(kinds, `${apiVersion}/${kind}`) ? kinds[`${apiVersion}/${kind}`] : undefined;
   if (!spec) {
     throw unsupportedMediaType(
       `${kind || '<missing kind>'} in version ${JSON.stringify(apiVersion)} cannot be decoded from application/vnd.kubernetes.protobuf by this server; send application/json`,

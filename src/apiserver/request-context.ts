@@ -3,11 +3,11 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../api/definition.js';
-import { badRequest } from '../api/errors.js';
 import type { ResourceStore } from '../registry/resource-store.js';
 import type { FieldValidation, WriteOptions } from '../registry/write-pipeline.js';
 import type { ResourceRequest } from './request-info.js';
 import type { IncludeObject } from './table.js';
+import { validateWriteOptions } from './request-options.js';
 
 export interface HandlerContext {
   req: IncomingMessage;
@@ -30,32 +30,31 @@ export function includeObject(query: URLSearchParams): IncludeObject {
   return v === 'Object' || v === 'None' ? v : 'Metadata';
 }
 
+/** True when dryRun=All was asked for (values are validated with the verb's options). */
 export function dryRunOf(query: URLSearchParams): boolean {
-  const v = query.getAll('dryRun');
-  if (v.length === 0) return false;
-  for (const x of v) if (x !== 'All') throw badRequest(`dryRun: Unsupported value: "${x}": supported values: "All"`);
-  return true;
+  return query.getAll('dryRun').length > 0;
 }
 
+/** The fieldValidation directive; empty or absent means Warn (values are validated with the verb's options). */
 export function fieldValidationOf(query: URLSearchParams): FieldValidation {
   const v = query.get('fieldValidation');
-  if (!v) return 'Warn';
-  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
-  throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${v}"`);
+  return v === 'Strict' || v === 'Ignore' ? v : 'Warn';
 }
 
 /** The manager a write is recorded under: ?fieldManager, else the user agent's program name. */
 export function fieldManagerOf(req: IncomingMessage, query: URLSearchParams): string {
   const explicit = query.get('fieldManager');
-  if (explicit) {
-    if (explicit.length > 128) throw badRequest('fieldManager: Too long: may not be longer than 128');
-    return explicit;
-  }
+  if (explicit) return explicit;
   const ua = req.headers['user-agent'] ?? 'unknown';
   return ua.split('/')[0] || 'unknown';
 }
 
+/** The write's options, after kube's Create/Update/PatchOptions validation for the request's verb. */
 export function writeOptions(ctx: HandlerContext, subresource?: string): WriteOptions {
+  const verb = ctx.info.verb;
+  if (verb === 'create' || verb === 'update' || verb === 'patch') {
+    validateWriteOptions(ctx.query, verb, verb === 'patch' ? (ctx.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() : undefined);
+  }
   return {
     user: ctx.user,
     dryRun: dryRunOf(ctx.query),

@@ -4,9 +4,10 @@
 // become Status objects here only.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { UserInfo } from '../api/definition.js';
-import { ApiError, notFound, unauthorized } from '../api/errors.js';
+import { ApiError, internalError, notFound, unauthorized } from '../api/errors.js';
 import type { Registry } from '../registry/registry.js';
 import type { Authenticator, TlsPeer } from '../security/index.js';
 import { alwaysAllow, forbiddenError, requestAttributes, type Authorizer } from '../authz/index.js';
@@ -18,6 +19,7 @@ import { Discovery, wantsAggregated } from './discovery.js';
 import type { ApiMetrics } from './metrics.js';
 import { emptyOpenApiV2, type OpenApiPublisher } from './openapi.js';
 import { parseRequestInfo, type RequestInfo, type ResourceRequest } from './request-info.js';
+import { parseRequestTarget } from './request-target.js';
 import { warningHeaders, type HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
 import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
@@ -69,32 +71,64 @@ export class ApiServer {
     this.openWatches.clear();
   }
 
-  /** The request listener for node:https / node:http. */
+  /** The request listener for node:https / node:http. Nothing a client sends may escape it. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.serve(req, res);
+    this.serve(req, res).catch((err: unknown) => this.lastResort(req, res, err));
   };
+
+  /**
+   * For the server's `clientError` event: a request node cannot parse (bad
+   * request line, oversized headers, headers or body too slow) gets an answer
+   * and the connection closes; nothing reaches the handlers.
+   */
+  readonly onClientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [code, reason, text] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'RequestHeaderFieldsTooLarge', 'Request Header Fields Too Large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Timeout', 'Request Timeout']
+          : [400, 'BadRequest', 'Bad Request'];
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${text}: ${err.code ?? err.message}`, reason, code });
+    socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };
+
+  /** A failure outside the per-request error handling: log it, answer 500 if still possible, never crash. */
+  private lastResort(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    this.deps.logger.error({ err, method: req.method, url: req.url }, 'request handling failed unexpectedly');
+    try {
+      if (!res.headersSent) writeJson(res, 500, internalError('the server could not handle the request').toStatus());
+      else res.destroy();
+    } catch {
+      res.destroy();
+    }
+  }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'https://localhost');
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    let info: RequestInfo | undefined;
     const body: BodyHolder = {};
     let audit: AuditRecord | undefined;
     let code = 200;
     try {
+      const target = parseRequestTarget(req.url);
       // The console's files are public: the page holds no data until the user gives it a token.
-      if (this.console.owns(url.pathname)) return this.console.serve(req, res, url.pathname);
+      if (this.console.owns(target.path)) return this.console.serve(req, res, target.path);
+      info = parseRequestInfo(req.method ?? 'GET', target.path, target.query);
       let user: UserInfo | null = null;
-      if (!PUBLIC_PATHS.has(url.pathname)) {
+      if (!PUBLIC_PATHS.has(target.path)) {
         user = await this.deps.authenticator.authenticate(req.headers.authorization, req.socket as TlsPeer);
         if (!user) throw unauthorized();
         const authorizer = this.deps.authorizer ?? alwaysAllow;
-        if (this.deps.auditor) audit = this.beginAudit(req, res, info, user, url.pathname, body);
+        if (this.deps.auditor) audit = this.beginAudit(req, res, info, user, target.path, body);
         if (wantsImpersonation(req.headers)) {
           user = impersonate(user, req.headersDistinct, authorizer);
           if (audit) audit.impersonatedUser = user;
         }
-        const attrs = requestAttributes(user, info, req.method ?? 'GET', url.searchParams);
+        const attrs = requestAttributes(user, info, req.method ?? 'GET', target.query);
         const verdict = authorizer.authorize(attrs);
         if (audit) {
           audit.annotations['authorization.k8s.io/decision'] = verdict.decision === 'allow' ? 'allow' : 'forbid';
@@ -102,8 +136,8 @@ export class ApiServer {
         }
         if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
       }
-      if (info.kind === 'nonResource') await this.serveNonResource(req, res, url);
-      else await this.serveResource(req, res, info, url.searchParams, user!, body);
+      if (info.kind === 'nonResource') await this.serveNonResource(req, res, target.path);
+      else await this.serveResource(req, res, info, target.query, user!, body);
       code = res.statusCode;
     } catch (e) {
       const err = writeError(res, e);
@@ -111,8 +145,12 @@ export class ApiServer {
       if (audit) audit.error = err;
       if (code >= 500) this.deps.logger.error({ err: e, method: req.method, url: req.url }, 'request failed');
     } finally {
-      if (info.kind === 'resource') {
-        const labels = { verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource ?? '', code: String(code) };
+      // Only served resources are counted: labels taken from arbitrary paths would grow the metrics without bound.
+      const store = info?.kind === 'resource' ? this.deps.registry.lookup(info.group, info.version, info.resource) : undefined;
+      if (info?.kind === 'resource' && store) {
+        const sub = info.subresource;
+        const known = sub === undefined || sub === 'status' || sub === 'scale' || store.def.extraSubresources?.includes(sub);
+        const labels = { verb: info.verb, group: info.group, resource: info.resource, subresource: known ? (sub ?? '') : 'unknown', code: String(code) };
         this.deps.metrics.requests.inc(labels);
         if (info.verb !== 'watch') this.deps.metrics.latency.observe({ verb: info.verb, group: info.group, resource: info.resource }, (performance.now() - started) / 1000);
       }
@@ -175,8 +213,13 @@ export class ApiServer {
   private async serveResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, user: UserInfo, body: BodyHolder): Promise<void> {
     const store = this.deps.registry.lookup(info.group, info.version, info.resource);
     if (!store) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    // The legacy `/watch/` paths are GET-only routes for objects and collections, never subresources.
+    if (info.verbFromPath) {
+      if (info.subresource !== undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
     if (!store.def.namespaced && info.namespace !== undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    if (store.def.namespaced && info.namespace === undefined && info.name !== undefined) {
+    if (store.def.namespaced && info.namespace === undefined && info.named) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
     if (store.def.namespaced && info.namespace === undefined && (info.verb === 'create' || info.verb === 'deletecollection') && !store.def.virtual) {
@@ -199,8 +242,8 @@ export class ApiServer {
     await handleResource(ctx, this.deps.custom);
   }
 
-  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const p = url.pathname.replace(/\/+$/, '') || '/';
+  private async serveNonResource(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const p = path.replace(/\/+$/, '') || '/';
     const accept = req.headers.accept;
     switch (p) {
       case '/version':

@@ -3,7 +3,6 @@
 // in-process controllers. `startControlPlane` returns once /readyz would say ok.
 
 import { setMaxListeners } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -22,6 +21,7 @@ import { ApiMetrics } from '../apiserver/metrics.js';
 import { OpenApiPublisher } from '../apiserver/openapi.js';
 import { CustomHandlers } from '../apiserver/resource-handler.js';
 import { ApiServer } from '../apiserver/server.js';
+import { applyHttpLimits, DEFAULT_HTTP_LIMITS, serverConstructionOptions } from '../apiserver/http-limits.js';
 import { AdmissionChain } from '../registry/admission.js';
 import { Registry } from '../registry/registry.js';
 import { WatchCache } from '../registry/watch-cache.js';
@@ -35,6 +35,7 @@ import { registerCsrApprovalHandler } from './csr-approval.js';
 import { kubeletClientCertificate } from './kubelet-client.js';
 import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
 import { openStore } from '../storage/open-store.js';
+import { secureDataDir } from '../storage/data-dir.js';
 import type { Store } from '../storage/types.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { loadClusterCredentials } from './cluster-credentials.js';
@@ -111,6 +112,9 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   );
 }
 
+/** What `workplane serve` keeps in its data directory (all of it private). */
+export const DATA_DIR_ENTRIES = ['state.db', 'state.db-wal', 'state.db-shm', 'state.db-journal', 'admin.token', 'kubeconfig', 'pki'];
+
 export function splitHostPort(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen);
   if (!m) throw new Error(`--listen: expected HOST:PORT, got "${listen}"`);
@@ -119,7 +123,7 @@ export function splitHostPort(listen: string): { host: string; port: number } {
 
 export async function startControlPlane(opts: ServeOptions): Promise<ControlPlane> {
   const dataDir = resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDataDir(dataDir, DATA_DIR_ENTRIES);
   const logger = createLogger({ level: opts.logLevel, format: opts.logFormat ?? 'json' });
   const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints, etcdPrefix: opts.etcdPrefix });
   const cache = new WatchCache(store);
@@ -201,9 +205,10 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     auditor,
   });
   // Client certificates are asked for (nodes authenticate with them) but not required: kubectl sends a token.
-  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 }, api.handle);
-  server.headersTimeout = 0;
-  server.requestTimeout = 0;
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits };
+  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false, ...serverConstructionOptions(limits) }, api.handle);
+  applyHttpLimits(server, limits);
+  server.on('clientError', api.onClientError);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(port, host, () => res());

@@ -14,8 +14,7 @@ import type { CustomHandlers } from '../apiserver/resource-handler.js';
 import { JSON_TYPE, successStatus, writeJson } from '../apiserver/response.js';
 import type { DeleteOptions } from '../registry/resource-store.js';
 import type { Registry } from '../registry/registry.js';
-
-const POLICIES = ['Background', 'Foreground', 'Orphan'];
+import { deleteOptionsFromBody, validateDeleteOptions, validateWriteOptions } from '../apiserver/request-options.js';
 
 async function evictionOf(ctx: HandlerContext): Promise<Record<string, unknown>> {
   const { value } = decodeBody(await ctx.body(), mediaType(ctx.req), false);
@@ -24,29 +23,21 @@ async function evictionOf(ctx: HandlerContext): Promise<Record<string, unknown>>
   return value;
 }
 
+/** The Eviction's deleteOptions, decoded and validated as kube decodes DeleteOptions. */
 function deleteOptionsOf(raw: unknown): { opts: DeleteOptions; dryRun: boolean } {
-  const d = isPlainObject(raw) ? raw : {};
-  const grace = d.gracePeriodSeconds;
-  if (grace !== undefined && grace !== null && (!Number.isInteger(grace) || (grace as number) < 0)) {
-    throw badRequest('deleteOptions.gracePeriodSeconds: must be a non-negative integer');
-  }
-  const policy = d.propagationPolicy;
-  if (policy !== undefined && policy !== null && !POLICIES.includes(policy as string)) {
-    throw badRequest(`deleteOptions.propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Background", "Foreground", "Orphan"`);
-  }
+  const d = deleteOptionsFromBody(isPlainObject(raw) ? raw : {});
+  validateDeleteOptions(d);
+  const policy = d.propagationPolicy ?? (d.orphanDependents === true ? 'Orphan' : undefined);
   return {
-    opts: {
-      gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
-      propagationPolicy: (policy ?? undefined) as DeleteOptions['propagationPolicy'],
-      preconditions: isPlainObject(d.preconditions) ? (d.preconditions as DeleteOptions['preconditions']) : undefined,
-    },
-    dryRun: Array.isArray(d.dryRun) && d.dryRun.includes('All'),
+    opts: { gracePeriodSeconds: d.gracePeriodSeconds, propagationPolicy: policy as DeleteOptions['propagationPolicy'], preconditions: d.preconditions },
+    dryRun: d.dryRun.length > 0,
   };
 }
 
 export function registerEvictionHandler(custom: CustomHandlers, registry: Registry): void {
   custom.register('/pods/eviction', async (ctx) => {
     if (ctx.req.method !== 'POST') throw methodNotAllowed('the server does not allow this method on the requested resource');
+    validateWriteOptions(ctx.query, 'create');
     const eviction = await evictionOf(ctx);
     const meta = isPlainObject(eviction.metadata) ? eviction.metadata : {};
     const name = ctx.info.name!;

@@ -8,6 +8,7 @@ import type { StoreKind } from '../storage/open-store.js';
 import type { LogFormat } from '../logging/logger.js';
 import type { WorkloadApi } from './workload-api.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from '../authz/create-authorizer.js';
+import type { HttpLimits } from '../apiserver/http-limits.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -43,6 +44,8 @@ export interface ServeOptions {
   nodeEvictionSeconds?: number;
   /** Seconds of storage history kept for watches before compaction. */
   compactionIntervalSeconds: number;
+  /** Connection limits of the HTTPS front (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
   /** CIDR Services' cluster IPs come from (kube: 10.96.0.0/12). */
   serviceClusterIPRange?: string;
   /** MIN-MAX range of NodePort Services' node ports (kube: 30000-32767). */

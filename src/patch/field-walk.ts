@@ -5,7 +5,7 @@
 // managedFields...) are never part of any set, as in kube's field manager.
 
 import { badRequest } from '../api/errors.js';
-import { deepEqual, isPlainObject } from '../api/object.js';
+import { deepEqual, isPlainObject, own } from '../api/object.js';
 import { FieldSet, fieldElement, pathString } from './field-set.js';
 import { fieldSchema, isAtomicMap, isDeclaredField, itemsSchema, listShape, rootSchema } from './schema-lookup.js';
 import type { ListShape, Schema } from './schema-lookup.js';
@@ -47,7 +47,7 @@ export function itemElement(item: unknown, index: number, shape: ListShape, item
     let el = 'k:{';
     for (let i = 0; i < shape.keys.length; i++) {
       const k = shape.keys[i];
-      const v = item[k] ?? fieldSchema(items, k)?.default;
+      const v = own(item, k) ?? fieldSchema(items, k)?.default;
       if (v === undefined || v === null) {
         if (!strict) return `i:${index}`;
         throw badRequest(
@@ -129,8 +129,8 @@ function diff(l: unknown, r: unknown, s: Schema | undefined, path: string[], lev
   if (isPlainObject(l) && isPlainObject(r) && !(level === undefined && isAtomicMap(s))) {
     const visit = (k: string) => {
       if (skip(level, k)) return;
-      const lv = l[k];
-      const rv = r[k];
+      const lv = own(l, k);
+      const rv = own(r, k);
       if (absent(lv) && absent(rv)) return;
       path.push(fieldElement(k));
       const cs = fieldSchema(s, k);

@@ -1,9 +1,12 @@
 // RFC 7386 JSON merge patch (`application/merge-patch+json`): objects merge
 // key by key, `null` deletes, everything else (arrays included) replaces.
 // This is what kubectl sends for custom kinds, which carry no merge hints.
+// Keys are data: the target is read through own keys only, and a patch with
+// a `__proto__` key is refused before anything is merged.
 
 import { badRequest } from '../api/errors.js';
-import { clone, isPlainObject } from '../api/object.js';
+import { clone, isPlainObject, own } from '../api/object.js';
+import { checkUntrusted } from '../api/untrusted-json.js';
 
 /** Names the JSON type the way Go's decoder does in its error messages. */
 export function jsonTypeName(v: unknown): string {
@@ -23,6 +26,7 @@ export function requireObjectPatch(patch: unknown): Record<string, unknown> {
 /** Applies `patch` to a copy of `target`; neither input is modified. */
 export function applyMergePatch(target: unknown, patch: unknown): Record<string, unknown> {
   const p = requireObjectPatch(patch);
+  checkUntrusted(p, 'error decoding patch: ');
   const base = isPlainObject(target) ? clone(target) : {};
   return mergeInto(base, p);
 }
@@ -32,7 +36,7 @@ function mergeInto(target: Record<string, unknown>, patch: Record<string, unknow
     if (pv === null) {
       delete target[k];
     } else if (isPlainObject(pv)) {
-      const tv = target[k];
+      const tv = own(target, k);
       target[k] = mergeInto(isPlainObject(tv) ? tv : {}, pv);
     } else {
       // Arrays and scalars replace; copy so the result never aliases the patch.

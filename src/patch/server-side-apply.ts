@@ -7,6 +7,7 @@
 
 import { ApiError, badRequest } from '../api/errors.js';
 import { clone, deepEqual, isPlainObject } from '../api/object.js';
+import { checkUntrusted } from '../api/untrusted-json.js';
 import type { ManagedFieldsEntry } from '../api/object.js';
 import { FieldSet, pathString } from './field-set.js';
 import { appliedFieldSet, compareObjects } from './field-walk.js';
@@ -46,6 +47,7 @@ function checkConfiguration(o: ApplyOptions): JsonMap {
   if (!o.manager) throw badRequest('fieldManager is required for apply requests');
   const applied = o.applied;
   if (!isPlainObject(applied)) throw badRequest('error decoding YAML: the apply configuration must be an object');
+  checkUntrusted(applied, 'error decoding YAML: ');
   if (typeof applied.kind !== 'string' || !applied.kind) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(applied)}'`);
   if (applied.apiVersion !== o.apiVersion) {
     throw badRequest(

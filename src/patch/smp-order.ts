@@ -5,17 +5,20 @@
 // after it, exactly as kube-apiserver places it.
 
 import { badRequest } from '../api/errors.js';
-import { isPlainObject } from '../api/object.js';
+import { isPlainObject, own } from '../api/object.js';
 
 /** Identity of a list item: its merge-key value for maps, the value itself for scalars. */
 export type ItemKey = (item: unknown) => string | undefined;
 
 export function keyBy(mergeKey?: string): ItemKey {
   if (!mergeKey) return (item) => (item === undefined ? undefined : JSON.stringify(item));
-  return (item) => (isPlainObject(item) && item[mergeKey] !== undefined ? JSON.stringify(item[mergeKey]) : undefined);
+  return (item) => {
+    const v = isPlainObject(item) ? own(item, mergeKey) : undefined;
+    return v !== undefined ? JSON.stringify(v) : undefined;
+  };
 }
 
-const isDeleteMarker = (item: unknown) => isPlainObject(item) && item['$patch'] === 'delete';
+const isDeleteMarker = (item: unknown) => isPlainObject(item) && own(item, '$patch') === 'delete';
 
 function positions(list: readonly unknown[], key: ItemKey, skipDeletes = false): Map<string, number> {
   const m = new Map<string, number>();
@@ -74,7 +77,7 @@ export function checkSetOrder(patchList: readonly unknown[], order: readonly unk
   if (patchList.length === 0 || order.length === 0) return;
   let o = 0;
   for (const item of patchList) {
-    if (isPlainObject(item) && '$patch' in item) continue;
+    if (isPlainObject(item) && Object.hasOwn(item, '$patch')) continue;
     const k = key(item);
     while (o < order.length && key(order[o]) !== k) o++;
     if (o >= order.length) {

@@ -3,7 +3,7 @@
 // per item, atomic lists and atomic maps replace), and removing a set of
 // fields from an object (the fields an applier stopped applying).
 
-import { clone, isPlainObject } from '../api/object.js';
+import { clone, isPlainObject, own } from '../api/object.js';
 import type { FieldSet } from './field-set.js';
 import { itemElement } from './field-walk.js';
 import { fieldSchema, isAtomicMap, isMapSchema, itemsSchema, listShape } from './schema-lookup.js';
@@ -14,7 +14,7 @@ type JsonMap = Record<string, unknown>;
 /** Merges `applied` into `target` in place (target must be a private copy). */
 export function mergeApplied(target: JsonMap, applied: JsonMap, s: Schema | undefined): JsonMap {
   for (const [k, av] of Object.entries(applied)) {
-    const merged = mergeValue(target[k], av, fieldSchema(s, k));
+    const merged = mergeValue(own(target, k), av, fieldSchema(s, k));
     if (merged === undefined) delete target[k];
     else target[k] = merged;
   }

@@ -8,7 +8,8 @@
 // Where the schema knows nothing (open objects), lists simply replace.
 
 import { badRequest } from '../api/errors.js';
-import { clone, isPlainObject } from '../api/object.js';
+import { clone, isPlainObject, own } from '../api/object.js';
+import { checkUntrusted, FORBIDDEN_KEY } from '../api/untrusted-json.js';
 import { requireObjectPatch } from './merge-patch.js';
 import { fieldSchema, itemsSchema, patchMeta, rootSchema } from './schema-lookup.js';
 import type { PatchMeta, Schema } from './schema-lookup.js';
@@ -29,7 +30,9 @@ const noMergeKey = (m: unknown, key: string) => badRequest(`map: ${JSON.stringif
  * schema; metadata is known built in). Neither input is modified.
  */
 export function applyStrategicMergePatch(original: unknown, patch: unknown, schema?: Schema): JsonMap {
-  const p = clone(requireObjectPatch(patch));
+  const checked = requireObjectPatch(patch);
+  checkUntrusted(checked, 'error decoding patch: ');
+  const p = clone(checked);
   const base = isPlainObject(original) ? clone(original) : {};
   return mergeMap(base, p, rootSchema(schema)) ?? {};
 }
@@ -50,7 +53,7 @@ function mergeMap(orig: JsonMap, patch: JsonMap, s: Schema | undefined): JsonMap
       deleteFromPrimitiveList(orig, k.slice(DELETE_PRIMITIVES.length), pv);
       continue;
     }
-    const merged = pv === null ? undefined : mergeValue(orig[k], pv, fieldSchema(s, k));
+    const merged = pv === null ? undefined : mergeValue(own(orig, k), pv, fieldSchema(s, k));
     if (merged === undefined) delete orig[k];
     else orig[k] = merged;
   }
@@ -155,11 +158,12 @@ function setElementOrder(orig: JsonMap, patch: JsonMap, s: Schema | undefined): 
     const order = patch[directiveKey];
     const field = directiveKey.slice(SET_ORDER.length);
     delete patch[directiveKey];
-    if (!Array.isArray(order) || !field) throw badRequest('invalid patch format of setElementOrder list');
-    const pv = patch[field];
+    if (!Array.isArray(order) || !field || field === FORBIDDEN_KEY) throw badRequest('invalid patch format of setElementOrder list');
+    const pv = own(patch, field);
     if (pv === null) continue; // the list itself is being deleted
     if (pv !== undefined && !Array.isArray(pv)) throw badRequest('invalid patch format of setElementOrder list');
-    const ov = Array.isArray(orig[field]) ? (orig[field] as unknown[]) : undefined;
+    const live = own(orig, field);
+    const ov = Array.isArray(live) ? (live as unknown[]) : undefined;
     if (!ov && !pv) continue;
     const cs = fieldSchema(s, field);
     const mergeKey = patchMeta(cs).mergeKey;
@@ -173,8 +177,8 @@ function setElementOrder(orig: JsonMap, patch: JsonMap, s: Schema | undefined): 
 }
 
 function deleteFromPrimitiveList(orig: JsonMap, field: string, values: unknown): void {
-  if (!Array.isArray(values) || !field) throw badRequest('invalid patch format of primitive list');
-  const list = orig[field];
+  if (!Array.isArray(values) || !field || field === FORBIDDEN_KEY) throw badRequest('invalid patch format of primitive list');
+  const list = own(orig, field);
   if (!Array.isArray(list)) return;
   const key = keyBy();
   const drop = new Set(values.map((v) => key(v)));

@@ -329,7 +329,7 @@ export class ResourceStore {
         const grace = def.strategy?.gracefulDeletionSeconds?.(obj, opts.gracePeriodSeconds);
         if (grace && grace > 0) {
           obj.metadata.deletionGracePeriodSeconds = grace;
-          obj.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          obj.metadata.deletionTimestamp = deletionTimestampAfter(grace);
           changed = true;
         } else if (!this.finalized(obj)) {
           obj.metadata.deletionTimestamp = nowIso();
@@ -342,7 +342,7 @@ export class ResourceStore {
         const waitingOnGrace = (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
         if (waitingOnGrace && grace !== undefined && grace < (obj.metadata.deletionGracePeriodSeconds ?? 0)) {
           obj.metadata.deletionGracePeriodSeconds = grace;
-          if (grace > 0) obj.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          if (grace > 0) obj.metadata.deletionTimestamp = deletionTimestampAfter(grace);
           changed = true;
         }
         if (opts.propagationPolicy === 'Foreground' && !(obj.metadata.finalizers ?? []).includes('foregroundDeletion')) {
@@ -381,9 +381,10 @@ export class ResourceStore {
     const prefix = listPrefix(this.cd.def, ns);
     const rvText = opts.resourceVersion;
     let after: number;
-    if (!rvText || rvText === '0') {
+    // sendInitialEvents (watch-list) asks for the current state first whatever the resourceVersion; false asks for none.
+    if (!rvText || rvText === '0' || opts.sendInitialEvents === true) {
       after = cache.revision;
-      for (const c of cache.list(prefix)) if (!filter || filter(c.obj)) sink.onEvent('ADDED', this.served(c.obj));
+      if (opts.sendInitialEvents !== false) for (const c of cache.list(prefix)) if (!filter || filter(c.obj)) sink.onEvent('ADDED', this.served(c.obj));
     } else {
       after = Number(rvText);
       if (!Number.isInteger(after) || after < 0) throw badRequest(`invalid resource version: ${rvText}`);
@@ -421,6 +422,15 @@ function deliver(ev: CacheEvent, filter: ObjectFilter | undefined, sink: WatchSi
   } else if (now && (before || ev.type === 'ADDED')) sink.onEvent(ev.type, ev.obj);
   else if (now) sink.onEvent('ADDED', ev.obj);
   else if (before) sink.onEvent('DELETED', ev.obj);
+}
+
+/** The latest time RFC 3339 (and Go's time.Time in JSON) can write. */
+const LAST_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** now + `seconds`, as a deletionTimestamp; a grace period too long to write ends at year 9999's last second. */
+export function deletionTimestampAfter(seconds: number, now = Date.now()): string {
+  const at = Math.min(now + seconds * 1000, LAST_TIMESTAMP_MS);
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The stored form: no resourceVersion (the revision is), apiVersion as `storedAs` when given. */

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../api/definition.js';
 import { badRequest, invalid, type FieldError } from '../api/errors.js';
-import { deepEqual, isPlainObject, jsonEqual, nowIso, type KObject } from '../api/object.js';
+import { deepEqual, isPlainObject, jsonEqual, nowIso, own, type KObject } from '../api/object.js';
 import { pruneUnknown } from '../api/schema-validator.js';
+import { checkUntrusted } from '../api/untrusted-json.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/index.js';
 import type { CompiledDefinition } from './compiled-definition.js';
 
@@ -25,6 +26,8 @@ export interface WriteOptions extends OperationContext {
 export function decodeChecks(cd: CompiledDefinition, obj: KObject, opts: WriteOptions, warnings: string[]): void {
   const { def } = cd;
   if (!isPlainObject(obj)) throw badRequest('the body of the request was in an unknown format');
+  // Every write, whatever its source (body, patch result, in-process client), is safe to merge, copy and store.
+  checkUntrusted(obj, `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: `);
   if (obj.kind !== undefined && obj.kind !== def.kind) {
     throw badRequest(`${cd.gv}, Kind=${obj.kind} is not a ${def.kind}`);
   }
@@ -102,7 +105,7 @@ export function carryMetadata(obj: KObject, old: KObject): void {
 const SKIP_TOP = new Set(['apiVersion', 'kind', 'metadata', 'status']);
 export function specChanged(a: KObject, b: KObject): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (!SKIP_TOP.has(k) && !deepEqual(a[k], b[k])) return true;
+  for (const k of keys) if (!SKIP_TOP.has(k) && !deepEqual(own(a, k), own(b, k))) return true;
   return false;
 }
 

@@ -4,6 +4,7 @@
 // Validation follows kube-apiserver's PodLogOptions rules.
 
 import { badRequest, fieldError, type FieldError } from '../../api/errors.js';
+import { queryBool, queryInt64Number } from '../../api/query-values.js';
 import type { LogRequest } from '../log-source.js';
 
 export interface ParsedLogQuery {
@@ -12,23 +13,13 @@ export interface ParsedLogQuery {
   errors: FieldError[];
 }
 
-const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+/** kube's query boolean: only "false" and "0" (any case) are false. */
+const bool = queryBool;
 
-/** Go's strconv.ParseBool, as kube decodes query booleans. A malformed value is a 400. */
-function bool(q: URLSearchParams, name: string): boolean | undefined {
-  const v = q.get(name);
-  if (v === null) return undefined;
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  throw badRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-}
-
+/** An int64 parameter as Go's strconv.ParseInt reads it; a malformed one is a 400. An empty value is unset. */
 function int(q: URLSearchParams, name: string): number | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
-  return Number(v);
+  if (q.get(name) === '') return undefined;
+  return queryInt64Number(q, name);
 }
 
 /** Reads a log request; `sinceTime` becomes `sinceSeconds` relative to `now`. Throws 400 on malformed values. */

@@ -108,7 +108,10 @@ describe('log server', () => {
     const r = await raw('/containerLogs/ns1/web/app?tailLines=-1');
     assert.equal(r.status, 422);
     assert.match(JSON.parse(r.body).message, /tailLines: Invalid value: -1: must be greater than or equal to 0/);
-    assert.equal((await raw('/containerLogs/ns1/web/app?follow=maybe')).status, 400);
+    // Query values decode as kube's do: a malformed integer is a 400 (strconv's message); any boolean but false/0 is true.
+    const bad = await raw('/containerLogs/ns1/web/app?tailLines=ten');
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body).message, /strconv\.ParseInt: parsing "ten": invalid syntax/);
   });
 
   it('round-trips through the remote log source, errors included', async () => {

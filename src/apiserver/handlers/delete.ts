@@ -1,40 +1,33 @@
-// DELETE of one object and of a collection, with DeleteOptions from the body
-// or the query (propagationPolicy, gracePeriodSeconds, preconditions, dryRun).
+// DELETE of one object and of a collection. DeleteOptions come from the body
+// when one is sent, else from the query (as kube-apiserver reads them), and
+// are validated as kube validates them (propagationPolicy, dryRun...).
 
 import { badRequest } from '../../api/errors.js';
 import { isPlainObject, type KObject } from '../../api/object.js';
 import type { DeleteOptions } from '../../registry/resource-store.js';
 import { decodeBody, mediaType } from '../body.js';
-import { dryRunOf, type HandlerContext } from '../request-context.js';
+import type { HandlerContext } from '../request-context.js';
+import { deleteOptionsFromBody, deleteOptionsFromQuery, listOptionsOf, validateDeleteOptions } from '../request-options.js';
 import { JSON_TYPE, writeJson } from '../response.js';
-import { listOptionsOf, respondObject } from './read.js';
-
-const POLICIES = ['Background', 'Foreground', 'Orphan'];
+import { respondObject } from './read.js';
 
 async function deleteOptionsOf(ctx: HandlerContext): Promise<{ opts: DeleteOptions; dryRun: boolean }> {
   const raw = await ctx.body();
-  let body: Record<string, unknown> = {};
+  let decoded;
   if (raw.length > 0) {
     const { value } = decodeBody(raw, mediaType(ctx.req), false);
     if (!isPlainObject(value)) throw badRequest('the body of the request was in an unknown format: expected DeleteOptions');
-    body = value;
-  }
-  const q = ctx.query;
-  const policy = (q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined)) as string | undefined;
-  if (policy !== undefined && !POLICIES.includes(policy)) {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`);
-  }
-  const graceText = q.get('gracePeriodSeconds');
-  const grace = graceText !== null ? Number(graceText) : (body.gracePeriodSeconds as number | undefined);
-  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw badRequest('gracePeriodSeconds: must be a non-negative integer');
-  const bodyDryRun = Array.isArray(body.dryRun) && body.dryRun.includes('All');
+    decoded = deleteOptionsFromBody(value);
+  } else decoded = deleteOptionsFromQuery(ctx.query);
+  validateDeleteOptions(decoded);
+  const policy = decoded.propagationPolicy ?? (decoded.orphanDependents === true ? 'Orphan' : undefined);
   return {
     opts: {
       propagationPolicy: policy as DeleteOptions['propagationPolicy'],
-      gracePeriodSeconds: grace,
-      preconditions: isPlainObject(body.preconditions) ? (body.preconditions as DeleteOptions['preconditions']) : undefined,
+      gracePeriodSeconds: decoded.gracePeriodSeconds,
+      preconditions: decoded.preconditions,
     },
-    dryRun: dryRunOf(q) || bodyDryRun,
+    dryRun: decoded.dryRun.length > 0,
   };
 }
 
@@ -45,8 +38,9 @@ export async function handleDelete(ctx: HandlerContext): Promise<void> {
 }
 
 export async function handleDeleteCollection(ctx: HandlerContext): Promise<void> {
+  const listOpts = listOptionsOf(ctx.query);
   const { opts, dryRun } = await deleteOptionsOf(ctx);
-  const list = await ctx.store.list(ctx.info.namespace, { ...listOptionsOf(ctx.query), limit: undefined, continue: undefined });
+  const list = await ctx.store.list(ctx.info.namespace, { ...listOpts, limit: undefined, continue: undefined });
   const out: KObject[] = [];
   for (const o of list.items) {
     try {

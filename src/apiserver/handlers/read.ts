@@ -1,12 +1,13 @@
 // GET of one object, list, and watch: JSON or Table, from the watch cache.
 
 import type { KObject } from '../../api/object.js';
-import { ApiError, expired } from '../../api/errors.js';
-import type { ListOptions } from '../../registry/list-options.js';
+import { ApiError, badRequest, expired } from '../../api/errors.js';
+import { exactFieldMatch, parseFieldSelector } from '../../api/field-selector.js';
 import { TooOldError } from '../../registry/watch-cache.js';
 import type { WatchEventType } from '../../registry/resource-store.js';
 import { includeObject, wantsTable, type HandlerContext } from '../request-context.js';
 import { JSON_TYPE, TABLE_TYPE, toApiError, writeJson } from '../response.js';
+import { checkResourceVersion, listOptionsOf, validateTableOptions, watchTimeoutMs } from '../request-options.js';
 import { toTable } from '../table.js';
 
 export async function handleGet(ctx: HandlerContext): Promise<void> {
@@ -16,27 +17,20 @@ export async function handleGet(ctx: HandlerContext): Promise<void> {
 
 export function respondObject(ctx: HandlerContext, obj: KObject, code = 200, headers?: Record<string, string>): void {
   if (wantsTable(ctx.req)) {
+    validateTableOptions(ctx.query);
     const t = toTable(ctx.store.cd, [obj], { include: includeObject(ctx.query), resourceVersion: obj.metadata.resourceVersion });
     writeJson(ctx.res, code, t, TABLE_TYPE, headers);
   } else writeJson(ctx.res, code, obj, JSON_TYPE, headers);
 }
 
-export function listOptionsOf(query: URLSearchParams): ListOptions {
-  const limit = query.get('limit');
-  return {
-    labelSelector: query.get('labelSelector') ?? undefined,
-    fieldSelector: query.get('fieldSelector') ?? undefined,
-    limit: limit ? Number(limit) : undefined,
-    continue: query.get('continue') ?? undefined,
-    resourceVersion: query.get('resourceVersion') ?? undefined,
-    resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
-  };
-}
-
 export async function handleList(ctx: HandlerContext): Promise<void> {
-  const r = await ctx.store.list(ctx.info.namespace, listOptionsOf(ctx.query));
+  const opts = listOptionsOf(ctx.query);
+  checkResourceVersion(opts.resourceVersion, ctx.store.cd.qualified);
+  const table = wantsTable(ctx.req);
+  if (table) validateTableOptions(ctx.query);
+  const r = await ctx.store.list(ctx.info.namespace, opts);
   const cd = ctx.store.cd;
-  if (wantsTable(ctx.req)) {
+  if (table) {
     const t = toTable(cd, r.items, {
       include: includeObject(ctx.query),
       resourceVersion: r.resourceVersion,
@@ -59,11 +53,31 @@ const withKind = (apiVersion: string, kind: string, o: KObject) => (o.kind ? o :
 
 const BOOKMARK_INTERVAL_MS = 5000;
 
+/**
+ * A watch addressed by name (legacy `/watch/.../name`) selects that object,
+ * as kube turns the name into `metadata.name=<name>`; a field selector naming
+ * another object is a 400.
+ */
+function namedSelector(ctx: HandlerContext, selector: string | undefined): string | undefined {
+  const { info } = ctx;
+  if (!info.named || info.name === undefined) return selector;
+  if (!selector) return `metadata.name=${info.name.replace(/[\\,=]/g, (c) => `\\${c}`)}`;
+  if (exactFieldMatch(parseFieldSelector(selector), 'metadata.name') !== info.name) {
+    throw badRequest("fieldSelector metadata.name doesn't match requested name");
+  }
+  return selector;
+}
+
 export function handleWatch(ctx: HandlerContext): void {
   const { res, query, store } = ctx;
   const table = wantsTable(ctx.req);
+  if (table) validateTableOptions(query);
   const include = includeObject(query);
   const cd = store.cd;
+  const opts = listOptionsOf(query, true);
+  opts.fieldSelector = namedSelector(ctx, opts.fieldSelector);
+  checkResourceVersion(opts.resourceVersion, cd.qualified);
+  const timeoutMs = watchTimeoutMs(opts.timeoutSeconds);
   res.writeHead(200, { 'Content-Type': table ? TABLE_TYPE : JSON_TYPE, 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
   let closed = false;
@@ -92,7 +106,7 @@ export function handleWatch(ctx: HandlerContext): void {
     finish();
   };
   let lastBookmark = 0;
-  const allowBookmarks = query.get('allowWatchBookmarks') === 'true';
+  const allowBookmarks = opts.allowBookmarks;
   const bookmark = (extra?: Record<string, string>) => {
     const rv = handle?.revision() ?? 0;
     lastBookmark = rv;
@@ -101,17 +115,17 @@ export function handleWatch(ctx: HandlerContext): void {
   const bookmarks = setInterval(() => {
     if (allowBookmarks && handle && handle.revision() !== lastBookmark) bookmark();
   }, BOOKMARK_INTERVAL_MS);
-  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
-  const timeout = timeoutSeconds > 0 ? setTimeout(finish, timeoutSeconds * 1000) : undefined;
+  // A negative timeout ends the watch at once, as kube's expired timer does.
+  const timeout = timeoutMs === undefined ? undefined : setTimeout(finish, timeoutMs);
   res.on('close', finish);
   let handle: { cancel(): void; revision(): number } | undefined;
   try {
-    handle = store.watch(ctx.info.namespace, listOptionsOf(query), {
+    handle = store.watch(ctx.info.namespace, opts, {
       onEvent: (type: WatchEventType, obj: KObject) => write(type, objectFor(obj)),
       onError,
       onEnd: finish,
     });
-    if (query.get('sendInitialEvents') === 'true' && allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    if (opts.sendInitialEvents === true && allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } catch (e) {
     onError(e);
   }
