@@ -69,7 +69,11 @@ describe('CertificateSigningRequests', () => {
     assert.match((await kubectl('get', 'csr', 'alice')).stdout, /Approved,Issued/);
     const asAlice = await HttpClient.connect({ server: cp.url, caPem: cp.caPem, certPem, keyPem });
     try {
-      assert.ok(await asAlice.resource(PODS).list('default'));
+      // The certificate proves CN = user and O = groups (what `kubectl auth whoami` asks).
+      const { body } = await asAlice.transport.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+      const review = body as { status: { userInfo: { username: string; groups: string[] } } };
+      assert.equal(review.status.userInfo.username, 'alice');
+      assert.deepEqual(review.status.userInfo.groups, ['devs', 'system:authenticated']);
     } finally {
       asAlice.close();
     }
@@ -101,6 +105,15 @@ describe('CertificateSigningRequests', () => {
     // A ServiceAccount is no bootstrap credential: its node request waits for a person.
     await admin.resource({ group: '', version: 'v1', resource: 'serviceaccounts' }).create('default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'joiner' } });
     const sa = (await admin.resource({ group: '', version: 'v1', resource: 'serviceaccounts' }).get('default', 'joiner'))!;
+    // RBAC lets it ask (as kubeadm lets bootstrappers); only approval is in question.
+    await admin.resource({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' }).create(undefined, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'joiner-csr' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-bootstrapper' },
+      subjects: [{ kind: 'ServiceAccount', name: 'joiner', namespace: 'default' }],
+    });
+    await eventually(async () => cp.authorizer.authorize({ user: { username: 'system:serviceaccount:default:joiner', groups: [] }, verb: 'create', resourceRequest: true, apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests' }).decision === 'allow', 'binding in effect');
     const token = await (await TokenIssuer.loadOrCreate(join(dir, 'data'))).issue({ namespace: 'default', serviceAccount: 'joiner', uid: sa.metadata.uid!, expirationSeconds: 600 });
     const asSa = await HttpClient.connect({ server: cp.url, caPem: cp.caPem, token: token.token });
     try {

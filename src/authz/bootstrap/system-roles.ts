@@ -78,6 +78,8 @@ export function systemClusterRoles(): KObject[] {
       rule(['create'], 'authentication.k8s.io', ['tokenreviews']),
       eventsRule,
     ]),
+    // What a node's TLS bootstrap needs (kubeadm binds it to system:bootstrappers; Workplane's Node authorizer already lets them).
+    clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], 'certificates.k8s.io', ['certificatesigningrequests'])]),
     clusterRole('system:node', [
       rule([...READ, 'create', 'update', 'patch', 'delete'], '', ['nodes']),
       rule(['patch', 'update'], '', ['nodes/status', 'pods/status']),
