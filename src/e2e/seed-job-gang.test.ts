@@ -6,7 +6,7 @@
 // their real processes exit 0 and the Job completes (`kubectl wait`).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -47,6 +47,7 @@ describe('seed 004 with a Job: gang-scheduled training on process nodes', () => 
   let k: Kubectl;
   const agents: OutputProcess[] = [];
   const root = mkdtempSync(join(tmpdir(), 'workplane-gang-'));
+  chmodSync(root, 0o711); // the pods' unprivileged user passes through to their own directories
   const workers = async (): Promise<PodView[]> => JSON.parse(await k.ok(['get', 'pods', '-n', NS, '-l', 'job=training', '-o', 'json'])).items;
 
   before(async () => {
