@@ -55,7 +55,10 @@ export class SimulatedContainer {
     return this.spec.name;
   }
 
-  /** Picks up a run the previous agent process reported, so an agent restart does not restart containers. */
+  /**
+   * Picks up a run the previous agent process reported, so an agent restart does not restart
+   * containers; unless the image changed meanwhile: then that run is over and a new one starts.
+   */
   adopt(prev: Record<string, unknown> | undefined): boolean {
     if (!prev) return false;
     this.restartCount = typeof prev.restartCount === 'number' ? prev.restartCount : 0;
@@ -64,7 +67,13 @@ export class SimulatedContainer {
     const id = typeof prev.containerID === 'string' ? prev.containerID : '';
     if (!running || !id.startsWith('simulated://')) return false;
     const startedAt = running.startedAt ?? nowIso();
-    this.runImage = typeof prev.image === 'string' ? prev.image : this.spec.image;
+    if (typeof prev.image === 'string' && prev.image !== this.spec.image) {
+      const terminated = { exitCode: 0, reason: 'Completed', startedAt, finishedAt: nowIso(), containerID: id };
+      this.lastState = { terminated };
+      this.restartCount++;
+      return false;
+    }
+    this.runImage = this.spec.image;
     this.containerID = id;
     this.state = { running: { startedAt } };
     this.started = true;

@@ -129,6 +129,19 @@ describe('simulated runtime', () => {
     assert.equal(c.ready, true);
     assert.deepEqual(c.state, { running: { startedAt: '2026-01-01T00:00:00Z' } });
   });
+
+  it('does not adopt a run of an image the pod no longer names: it ends, and the new image runs', async () => {
+    rt = new SimulatedRuntime({ startJitterMs: 0 });
+    const id = `simulated://${'cd'.repeat(32)}`;
+    const status = { containerStatuses: [{ name: 'app', image: 'busybox:old', containerID: id, restartCount: 2, ready: true, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] };
+    rt.sync(launch('u', { status }));
+    await eventually(() => state(rt.status('u')!.containers[0]) === 'running', 'running again');
+    const c = rt.status('u')!.containers[0];
+    assert.notEqual(c.containerID, id);
+    assert.equal(c.image, 'busybox');
+    assert.equal(c.restartCount, 3);
+    assert.deepEqual({ ...(c.lastState as { terminated: object }).terminated, finishedAt: 0 }, { exitCode: 0, reason: 'Completed', startedAt: '2026-01-01T00:00:00Z', containerID: id, finishedAt: 0 });
+  });
 });
 
 describe('simulated runtime: the runtime contract', () => {
