@@ -140,7 +140,7 @@ export class PodSync {
     if (st.configErrors) this.configWaits.done(ns, st.key);
     st.configResolved();
     if (changed.length) {
-      // Kubelet kills (and says so) only a container that runs; any other just starts anew with the new image.
+      // Kubelet kills (and says so) only a container that runs; any other takes the new image at its next start.
       const running = new Set(this.o.runtime.status(st.uid)?.containers.filter((c) => 'running' in c.state).map((c) => c.name));
       for (const name of changed) if (running.has(name)) this.o.events?.definitionChanged(pod, node.name, name);
     }
