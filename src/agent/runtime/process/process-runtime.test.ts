@@ -342,7 +342,7 @@ describe('process runtime', () => {
     assert.equal(c.containerID, undefined);
     assert.equal(c.image, 'nginx');
     assert.equal(rt.logs(p.uid, { container: 'c0' }), undefined);
-    assert.ok(changes.includes(p.uid));
+    await until('listeners told', () => changes.includes(p.uid));
     // A new image brings no command either.
     rt.sync({ ...p, containers: [{ ...p.containers[0]!, image: 'nginx:2' }, p.containers[1]!] });
     assert.equal((container(p).state as { waiting?: { reason: string } }).waiting?.reason, 'CreateContainerError');
