@@ -34,7 +34,7 @@ describe('node agent: nodes and heartbeats', () => {
   it('registers each node with labels, taints, capacity, conditions, addresses and nodeInfo', async () => {
     assert.deepEqual(registered, [['sim-0', true], ['sim-1', true], ['sim-2', true]]);
     const n = (await nodes().get(undefined, 'sim-1'))!;
-    assert.deepEqual(n.metadata.labels, { 'kubernetes.io/hostname': 'sim-1', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': n.metadata.labels!['kubernetes.io/arch'], type: 'simulated', zone: 'a' });
+    assert.deepEqual(n.metadata.labels, { 'kubernetes.io/hostname': 'sim-1', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': n.metadata.labels!['kubernetes.io/arch'], type: 'simulated', 'workplane.dev/runtime': 'simulated', zone: 'a' });
     assert.deepEqual((n.spec as Obj).taints, [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }]);
     const s = statusOf(n);
     assert.deepEqual(s.capacity, { cpu: '8', memory: '16Gi', pods: '50' });

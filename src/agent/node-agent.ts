@@ -13,7 +13,7 @@ import type { LogRequest, LogSource } from './log-source.js';
 import { MeshSessions, type AgentMeshOptions } from './mesh/mesh-sessions.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { NodeLeases } from './node-leases.js';
-import type { NodeTemplate } from './node-object.js';
+import { defaultTaints, type NodeTemplate } from './node-object.js';
 import { NodeRegistrar } from './node-registrar.js';
 import { PodEvents } from './pod-events.js';
 import { nodeIndex, PodIPs } from './pod-ips.js';
@@ -31,6 +31,7 @@ export interface NodeAgentOptions {
   memory?: string;
   pods?: string | number;
   labels?: Record<string, string>;
+  /** Taints a node registers with; default none, or `workplane.dev/runtime=process:NoSchedule` on the process runtime. */
   taints?: Record<string, unknown>[];
   /** daemonEndpoints.kubeletEndpoint.Port (the log endpoint; 0 when there is none). */
   kubeletPort?: number;
@@ -85,7 +86,7 @@ export class NodeAgent implements LogSource {
       memory: canonicalQuantity(opts.memory ?? '8Gi'),
       pods: canonicalQuantity(String(opts.pods ?? 110)),
       labels: opts.labels ?? {},
-      taints: opts.taints ?? [],
+      taints: opts.taints ?? defaultTaints(runtime),
       kubeletPort: opts.kubeletPort ?? 0,
     };
     const allocatable = { cpu: this.template.cpu, memory: this.template.memory, pods: this.template.pods };

@@ -9,6 +9,21 @@ import type { KObject } from '../api/object.js';
 
 export const KUBELET_VERSION = 'v1.32.0-workplane';
 
+/** Every node says which runtime runs its pods, so pods can select one (`nodeSelector`). */
+export const RUNTIME_LABEL = 'workplane.dev/runtime';
+
+/**
+ * Process nodes run container commands, not images: an ordinary pod (`kubectl run
+ * web --image=nginx`) cannot run there, so only pods that tolerate this taint are
+ * scheduled to them, as with other special-purpose nodes (GPUs, virtual kubelets).
+ */
+export const PROCESS_RUNTIME_TAINT = { key: RUNTIME_LABEL, value: 'process', effect: 'NoSchedule' } as const;
+
+/** The taints a node of this runtime registers with when none are given. */
+export function defaultTaints(runtime: NodeTemplate['runtime']): Record<string, unknown>[] {
+  return runtime === 'process' ? [{ ...PROCESS_RUNTIME_TAINT }] : [];
+}
+
 export interface NodeTemplate {
   runtime: 'simulated' | 'process';
   cpu: string;
@@ -46,6 +61,7 @@ export function nodeLabels(name: string, t: NodeTemplate): Record<string, string
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': nodeArch(),
     type: t.runtime,
+    [RUNTIME_LABEL]: t.runtime,
     ...t.labels,
   };
 }

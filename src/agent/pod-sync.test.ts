@@ -120,6 +120,66 @@ describe('node agent: pod sync (simulated runtime)', () => {
     assert.equal(condition(await get('job-ok'), 'Ready')?.reason, 'PodCompleted');
   });
 
+  it('restarts a container whose image changed, with kubelet\'s events, and leaves its neighbour alone', async () => {
+    await h.pods.create('default', pod('web-image', { containers: [{ name: 'nginx', image: 'nginx:1.25' }, { name: 'side', image: 'busybox' }] }));
+    await eventually(async () => condition(await get('web-image'), 'Ready')?.status === 'True', 'running and ready');
+    const [before, side] = containerStatuses(await get('web-image'));
+    await h.pods.patch('default', 'web-image', 'strategic', { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26' }] } });
+    await eventually(async () => {
+      const c = containerStatuses(await get('web-image'))[0];
+      return c.restartCount === 1 && c.ready === true && !!(c.state as { running?: object }).running;
+    }, 'restarted with the new image');
+    const p = (await get('web-image'))!;
+    const [after, sideAfter] = containerStatuses(p);
+    assert.equal(after.image, 'nginx:1.26');
+    assert.match(String(after.imageID), /^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+    assert.notEqual(after.imageID, before.imageID);
+    assert.match(String(after.containerID), /^simulated:\/\/[0-9a-f]{64}$/);
+    assert.notEqual(after.containerID, before.containerID);
+    const startedAt = (c: Record<string, unknown>) => Date.parse((c.state as { running: { startedAt: string } }).running.startedAt);
+    assert.ok(startedAt(after) >= startedAt(before));
+    const last = (after.lastState as { terminated: Record<string, unknown> }).terminated;
+    assert.equal(last.exitCode, 0);
+    assert.equal(last.reason, 'Completed');
+    assert.equal(last.containerID, before.containerID);
+    assert.deepEqual(sideAfter, side, 'the other container runs on untouched');
+    assert.equal(statusOf(p).phase, 'Running');
+    assert.equal(condition(p, 'Ready')?.status, 'True');
+
+    const events = h.api.client.resource({ group: '', version: 'v1', resource: 'events' });
+    const expected = [
+      'Killing: Container nginx definition changed, will be restarted',
+      'Pulling: Pulling image "nginx:1.26"',
+      'Pulled: Successfully pulled image "nginx:1.26" in 0s (0s including waiting)',
+      'Created: Created container: nginx',
+      'Started: Started container nginx',
+    ];
+    let seen: string[] = [];
+    await eventually(async () => {
+      const list = await events.list('default', { fieldSelector: 'involvedObject.name=web-image' });
+      seen = list.items.map((e) => `${String(e.reason)}: ${String(e.message)}`);
+      return expected.every((x) => seen.includes(x));
+    }, 'kubelet events').catch(() => assert.fail(`events: ${JSON.stringify(seen)}`));
+    assert.ok(!seen.includes('Killing: Container side definition changed, will be restarted'));
+    assert.ok(!seen.includes('Pulling: Pulling image "busybox"'));
+  });
+
+  it('restarts on a new image even with restartPolicy Never, and leaves a finished container be', async () => {
+    await h.pods.create('default', pod('never', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'app:1' }, { name: 'once', image: 'tool:1' }] }, { annotations: { 'workplane.dev/simulate-exit-code.once': '0' } }));
+    await eventually(async () => {
+      const cs = containerStatuses(await get('never'));
+      return !!(cs[0]?.state as { running?: object })?.running && !!(cs[1]?.state as { terminated?: object })?.terminated;
+    }, 'app running, once done');
+    const once = containerStatuses(await get('never'))[1];
+    await h.pods.patch('default', 'never', 'strategic', { spec: { containers: [{ name: 'app', image: 'app:2' }, { name: 'once', image: 'tool:2' }] } });
+    await eventually(async () => containerStatuses(await get('never'))[0].image === 'app:2', 'app restarted');
+    const [app, onceAfter] = containerStatuses(await get('never'));
+    assert.equal(app.restartCount, 1);
+    assert.deepEqual(onceAfter.state, once.state);
+    assert.equal(onceAfter.restartCount, 0);
+    assert.equal(statusOf(await get('never')).phase, 'Running');
+  });
+
   it('terminates a deleted pod and removes its object', async () => {
     await h.pods.create('default', pod('doomed'));
     await eventually(async () => statusOf(await get('doomed')).phase === 'Running', 'running');

@@ -1,6 +1,8 @@
 // Runs the pods bound to the agent's nodes: ONE informer over assigned pods
 // (dispatched by spec.nodeName), one level-based reconcile per pod key that
-// launches the pod (env resolved), terminates it when it is being deleted
+// launches the pod (env resolved), hands the runtime a container whose
+// definition changed (a new image) so it restarts it, as kubelet compares
+// container hashes, terminates the pod when it is being deleted
 // (runtime kill, then the final delete with grace 0), tears it down when its
 // object is gone, and writes its status only when the computed status differs.
 // Runtime changes re-enqueue the pod, so bursts of changes coalesce in the
@@ -113,6 +115,9 @@ export class PodSync {
       // Containers usually start within moments, and their start re-enqueues the pod: one
       // write then says Running, instead of one for ContainerCreating and another right after.
       if (st.launched && !this.anyStarted(st)) return { requeueAfter: FIRST_WRITE_GRACE_MS };
+    } else if (st.launched && !isTerminal(pod)) {
+      const changed = st.changedContainers(pod);
+      if (changed.length) await this.launch(st, pod, node, changed);
     }
     await this.writeStatus(st, pod, node);
     if (st.configErrors) return { requeueAfter: st.nextConfigRetry(this.o.configRetryMs ?? 2000) };
@@ -122,7 +127,8 @@ export class PodSync {
     return !!this.o.runtime.status(st.uid)?.containers.some((c) => !('waiting' in c.state));
   }
 
-  private async launch(st: PodState, pod: KObject, node: AgentNode): Promise<void> {
+  /** Gives the runtime the pod; `changed`: it runs the pod already, and these containers have a new definition. */
+  private async launch(st: PodState, pod: KObject, node: AgentNode, changed: string[] = []): Promise<void> {
     const ns = pod.metadata.namespace ?? 'default';
     const lookup = cachedLookup(this.o.client);
     const r = await buildLaunch(pod, { hostIP: node.ips.nodeIP, podIP: st.podIP, allocatable: node.allocatable, lookup });
@@ -133,8 +139,13 @@ export class PodSync {
     }
     if (st.configErrors) this.configWaits.done(ns, st.key);
     st.configResolved();
+    if (changed.length) {
+      // Kubelet kills (and says so) only a container that runs; any other takes the new image at its next start.
+      const running = new Set(this.o.runtime.status(st.uid)?.containers.filter((c) => 'running' in c.state).map((c) => c.name));
+      for (const name of changed) if (running.has(name)) this.o.events?.definitionChanged(pod, node.name, name);
+    }
     this.o.runtime.sync(r.launch);
-    st.launched = true;
+    st.launchedAs(pod);
   }
 
   private async writeStatus(st: PodState, pod: KObject, node: AgentNode): Promise<void> {

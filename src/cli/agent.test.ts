@@ -22,6 +22,8 @@ const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 const CSRS = { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests' };
 type Obj = Record<string, unknown>;
 const phase = (p: KObject | undefined) => (p?.status as Obj | undefined)?.phase;
+/** What the README tells users to add to a pod meant for process nodes. */
+const onProcessNodes = { nodeSelector: { 'workplane.dev/runtime': 'process' }, tolerations: [{ key: 'workplane.dev/runtime', operator: 'Equal', value: 'process', effect: 'NoSchedule' }] };
 
 describe('workplane agent (over HTTPS against a real control plane)', () => {
   let dir: string;
@@ -152,9 +154,13 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
       const node = (await admin.resource(NODES).get(undefined, 'host-0'))!;
       const port = (((node.status as Obj).daemonEndpoints as Obj).kubeletEndpoint as Obj).Port as number;
       assert.ok(port > 0);
-      const spec = { nodeName: 'host-0', containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo "hello from $(POD)"; sleep 30'], env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] };
+      // Process nodes run commands, not images: tainted so that only pods meant for them land there.
+      assert.deepEqual((node.spec as Obj).taints, [{ key: 'workplane.dev/runtime', value: 'process', effect: 'NoSchedule' }]);
+      assert.equal(node.metadata.labels!['workplane.dev/runtime'], 'process');
+      const spec = { ...onProcessNodes, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo "hello from $(POD)"; sleep 30'], env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] };
       await admin.resource(PODS).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'proc' }, spec });
       await eventually(async () => phase(await admin.resource(PODS).get('default', 'proc')) === 'Running', 'process pod running');
+      assert.equal(((await admin.resource(PODS).get('default', 'proc'))!.spec as Obj).nodeName, 'host-0', 'the scheduler put it on the process node');
       const kubectl = (...a: string[]) => promisify(execFile)(KUBECTL, ['--kubeconfig', cp.kubeconfigPath, '--cache-dir', join(dir, 'kube-cache'), ...a]);
       await eventually(async () => (await kubectl('logs', 'proc').catch(() => ({ stdout: '' }))).stdout === 'hello from proc\n', 'kubectl logs');
       await admin.resource(PODS).delete('default', 'proc', { gracePeriodSeconds: 1 });
@@ -163,11 +169,21 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
       // The agent runs as root here, so its pods run as nobody: no reading the server's data dir or the node's key.
       const key = join(root, 'pki', 'host-0', 'client.key');
       const script = `id -u; cat ${join(dir, 'data', 'admin.token')} 2>&1; cat ${key} 2>&1; sleep 30`;
-      await admin.resource(PODS).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'who' }, spec: { nodeName: 'host-0', terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', script] }] } });
+      await admin.resource(PODS).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'who' }, spec: { ...onProcessNodes, terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', script] }] } });
       let logs = '';
       await eventually(async () => (logs = (await kubectl('logs', 'who').catch(() => ({ stdout: '' }))).stdout).split('Permission denied').length === 3, 'pod output');
       assert.equal(logs.split('\n')[0], process.getuid?.() === 0 ? '65534' : String(process.getuid?.()));
       assert.doesNotMatch(logs, new RegExp(cp.adminToken));
     }, root);
+  });
+
+  it('--taints and --labels replace the process node defaults', async () => {
+    await withAgent(['--runtime', 'process', '--name-prefix', 'open', '--log-port', '0', '--taints', '', '--labels', 'workplane.dev/runtime=shell'], async () => {
+      const node = (await admin.resource(NODES).get(undefined, 'open-0'))!;
+      assert.equal((node.spec as Obj).taints, undefined);
+      assert.equal(node.metadata.labels!['workplane.dev/runtime'], 'shell');
+      assert.equal(node.metadata.labels!.type, 'process');
+    }, join(dir, 'agent-open'));
+    await admin.resource(NODES).delete(undefined, 'open-0');
   });
 });

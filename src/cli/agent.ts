@@ -4,7 +4,9 @@
 // node its client certificate (system:node:<name>, through a CSR); from then
 // on every node talks as itself. It registers its nodes (refusing a node
 // another live agent serves), says so, runs until SIGINT/SIGTERM and then
-// simply stops: Nodes stay, their leases just stop being renewed. With the
+// simply stops: Nodes stay, their leases just stop being renewed. Process
+// nodes run commands, not images, so they register tainted (see
+// node-object.ts) unless --taints says otherwise. With the
 // process runtime it also serves pod logs to the API server on
 // --node-ip:--log-port (the node's kubeletEndpoint), with each node's serving
 // certificate, to the API server's client certificate only.
@@ -40,8 +42,11 @@ Flags:
   --runtime KIND               simulated (default) | process
   --name-prefix P              node names are P-0, P-1, ... (default node)
   --cpu Q --memory Q --pods N  capacity of each node (default 4, 8Gi, 110)
-  --labels k=v,...             extra node labels
-  --taints k=v:Effect,...      taints set when a node is first registered
+  --labels k=v,...             extra node labels (every node has workplane.dev/runtime=simulated|process)
+  --taints k=v:Effect,...      taints set when a node is first registered, replacing the default: none for
+                               simulated nodes, workplane.dev/runtime=process:NoSchedule for process nodes
+                               (they run commands, not images: only pods that tolerate it land there);
+                               --taints '' registers with none
   --lease-renew-seconds S      heartbeat lease renewal period (default 10)
   --node-status-seconds S      node status heartbeat period (default 60)
   --node-ip IP                 process: the address of this host (default 127.0.0.1)
@@ -124,7 +129,7 @@ function agentOptions(f: Flags, log: Logger): Omit<NodeAgentOptions, 'runtime'> 
     memory: f.memory,
     pods: f.pods,
     labels: parseLabels(f.labels),
-    taints: parseTaints(f.taints),
+    taints: f.taints === undefined ? undefined : parseTaints(f.taints),
     nodeIP: f['node-ip'],
     leaseRenewSeconds: number('lease-renew-seconds', f['lease-renew-seconds'], 0.01),
     nodeStatusReportSeconds: number('node-status-seconds', f['node-status-seconds'], 0.01),

@@ -14,7 +14,8 @@ const usage = `workplane ${VERSION}: a workload control plane with a Kubernetes-
 Usage:
   workplane serve [flags]     run the control plane (API server, controllers)
   workplane dp run [flags]    register a Dataplane and hold its stream to the control plane
-  workplane token dataplane   print a dataplane token
+  workplane token dataplane   print a dataplane token (for workplane dp run)
+  workplane token node        print a bootstrap token a new node agent joins with
   workplane agent [flags]     run a node agent (simulated or process runtime) against a server
   workplane set image workload/NAME CONTAINER=IMAGE -n NS
                               change a compute Workload's container image

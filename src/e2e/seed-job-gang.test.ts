@@ -1,7 +1,8 @@
 // Seed 004's story with its Job: the Workload `training-job-workload` names
 // the batch/v1 Job `training-job` as its controller, and the Job's four
 // Indexed pods join the gang through spec.workloadRef. On `process` runtime
-// nodes with room for three 3-cpu workers none binds, and each pod says why;
+// nodes (which the pods select and tolerate, as the README says) with room
+// for three 3-cpu workers none binds, and each pod says why;
 // a fourth node from another `workplane agent` lets all four bind together;
 // their real processes exit 0 and the Job completes (`kubectl wait`).
 
@@ -29,6 +30,8 @@ spec:
     spec:
       restartPolicy: Never
       workloadRef: {name: training-job-workload, podGroup: workers}
+      nodeSelector: {workplane.dev/runtime: process}
+      tolerations: [{key: workplane.dev/runtime, operator: Equal, value: process, effect: NoSchedule}]
       containers:
       - name: train
         image: trainer:1
@@ -47,7 +50,8 @@ describe('seed 004 with a Job: gang-scheduled training on process nodes', () => 
   let k: Kubectl;
   const agents: OutputProcess[] = [];
   const root = mkdtempSync(join(tmpdir(), 'workplane-gang-'));
-  chmodSync(root, 0o711); // the pods' unprivileged user passes through to their own directories
+  // The agents run as root here, so their pods run as nobody, who must pass through to the root dirs.
+  chmodSync(root, 0o711);
   const workers = async (): Promise<PodView[]> => JSON.parse(await k.ok(['get', 'pods', '-n', NS, '-l', 'job=training', '-o', 'json'])).items;
 
   before(async () => {

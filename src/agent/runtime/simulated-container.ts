@@ -1,7 +1,9 @@
 // One simulated container's life: created → running (ready after a delay) →
 // optionally exits as its plan says → restarted per the pod's restartPolicy
 // with kubelet's crash back-off (first restart at once, then base·2^n capped),
-// waiting in `CrashLoopBackOff` meanwhile. State only; no processes.
+// waiting in `CrashLoopBackOff` meanwhile. A new image restarts it, as
+// kubelet restarts a container whose definition changed. State only; no
+// processes.
 
 import { randomBytes } from 'node:crypto';
 import { formatGoDuration } from '../../api/duration.js';
@@ -35,12 +37,15 @@ export class SimulatedContainer {
   /** Terminated for good: killed, or exited with no restart coming. */
   final = false;
   readonly logs = new SyntheticLogs();
+  /** The image the current (or last) run started with; the spec may name a newer one. */
+  private runImage?: string;
   private readyTimer?: NodeJS.Timeout;
   private runTimer?: NodeJS.Timeout;
+  private replaceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly pod: PodRef,
-    readonly spec: ContainerLaunch,
+    public spec: ContainerLaunch,
     private readonly plan: ContainerPlan,
     private readonly timing: SimulationTiming,
     private readonly changed: () => void,
@@ -50,7 +55,10 @@ export class SimulatedContainer {
     return this.spec.name;
   }
 
-  /** Picks up a run the previous agent process reported, so an agent restart does not restart containers. */
+  /**
+   * Picks up a run the previous agent process reported, so an agent restart does not restart
+   * containers; unless the image changed meanwhile: then that run is over and a new one starts.
+   */
   adopt(prev: Record<string, unknown> | undefined): boolean {
     if (!prev) return false;
     this.restartCount = typeof prev.restartCount === 'number' ? prev.restartCount : 0;
@@ -59,6 +67,13 @@ export class SimulatedContainer {
     const id = typeof prev.containerID === 'string' ? prev.containerID : '';
     if (!running || !id.startsWith('simulated://')) return false;
     const startedAt = running.startedAt ?? nowIso();
+    if (typeof prev.image === 'string' && prev.image !== this.spec.image) {
+      const terminated = { exitCode: 0, reason: 'Completed', startedAt, finishedAt: nowIso(), containerID: id };
+      this.lastState = { terminated };
+      this.restartCount++;
+      return false;
+    }
+    this.runImage = this.spec.image;
     this.containerID = id;
     this.state = { running: { startedAt } };
     this.started = true;
@@ -72,6 +87,7 @@ export class SimulatedContainer {
   run(): void {
     if (this.final) return;
     this.containerID = `simulated://${randomBytes(32).toString('hex')}`;
+    this.runImage = this.spec.image;
     this.state = { running: { startedAt: nowIso() } };
     this.started = true;
     this.ready = false;
@@ -79,6 +95,32 @@ export class SimulatedContainer {
     this.logs.write(`simulated container ${this.name} started`);
     this.scheduleReady(this.readyDelay());
     this.scheduleExit(this.plan.runMs);
+  }
+
+  /**
+   * A new definition (image): a running container stops gracefully after `stopMs` and
+   * runs again at once, one crash-looping restarts now; one not started yet, or done
+   * for good, just takes the new image for any later run.
+   */
+  replace(spec: ContainerLaunch, stopMs: number): void {
+    this.spec = spec;
+    if (this.final || this.replaceTimer) return;
+    const backingOff = 'waiting' in this.state && this.state.waiting.reason === 'CrashLoopBackOff';
+    if (!('running' in this.state) && !backingOff) return;
+    const restart = () => {
+      this.replaceTimer = undefined;
+      this.clearTimers();
+      if ('running' in this.state) {
+        this.logs.write(`simulated container ${this.name} stopping: definition changed`);
+        this.terminate(0);
+        this.lastState = this.state;
+      }
+      this.restartCount++;
+      this.run();
+      this.changed();
+    };
+    if (stopMs > 0 && 'running' in this.state) this.replaceTimer = setTimeout(restart, stopMs).unref();
+    else restart();
   }
 
   /** Stops the container for good (graceful: exit 0; forced: exit 137). */
@@ -93,13 +135,15 @@ export class SimulatedContainer {
   clearTimers(): void {
     clearTimeout(this.readyTimer);
     clearTimeout(this.runTimer);
-    this.readyTimer = this.runTimer = undefined;
+    clearTimeout(this.replaceTimer);
+    this.readyTimer = this.runTimer = this.replaceTimer = undefined;
   }
 
   status(imageID: (image: string) => string): ContainerRuntimeStatus {
+    const image = ('waiting' in this.state ? undefined : this.runImage) ?? this.spec.image;
     const s: ContainerRuntimeStatus = {
       name: this.name,
-      image: this.spec.image,
+      image,
       state: this.state,
       ready: this.ready,
       started: this.started,
@@ -108,7 +152,7 @@ export class SimulatedContainer {
     if (this.lastState) s.lastState = this.lastState;
     if (this.containerID) {
       s.containerID = this.containerID;
-      s.imageID = imageID(this.spec.image);
+      s.imageID = imageID(image);
     }
     return s;
   }

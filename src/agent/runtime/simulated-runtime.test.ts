@@ -3,6 +3,7 @@ import { text } from 'node:stream/consumers';
 import { afterEach, describe, it } from 'node:test';
 import type { KObject } from '../../api/object.js';
 import { eventually } from '../../client/testing.js';
+import { runtimeContract } from './runtime-contract.js';
 import { SimulatedRuntime } from './simulated-runtime.js';
 import type { ContainerRuntimeStatus, PodLaunch } from './types.js';
 
@@ -87,6 +88,36 @@ describe('simulated runtime', () => {
     assert.equal(rt.size, 0);
   });
 
+  it('a new image stops the running container after the kill delay, reporting the old image until then', async () => {
+    rt = new SimulatedRuntime({ startJitterMs: 0, killDelayMs: 100 });
+    const l = launch('i');
+    rt.sync(l);
+    await eventually(() => state(rt.status('i')!.containers[0]) === 'running', 'running');
+    const before = rt.status('i')!.containers[0];
+    rt.sync({ ...l, containers: [{ ...l.containers[0], image: 'busybox:2' }] });
+    assert.equal(rt.status('i')!.containers[0].image, 'busybox', 'the old run still runs');
+    assert.equal(rt.status('i')!.containers[0].containerID, before.containerID);
+    await eventually(() => rt.status('i')!.containers[0].restartCount === 1, 'restarted');
+    const after = rt.status('i')!.containers[0];
+    assert.equal(after.image, 'busybox:2');
+    assert.match(after.imageID!, /^docker\.io\/library\/busybox@sha256:/);
+    assert.notEqual(after.imageID, before.imageID);
+    assert.deepEqual({ ...(after.lastState as { terminated: object }).terminated, startedAt: 0, finishedAt: 0 }, { exitCode: 0, reason: 'Completed', containerID: before.containerID, startedAt: 0, finishedAt: 0 });
+    assert.match(await text(rt.logs('i', { container: 'app', previous: true })!), /stopping: definition changed\n$/);
+  });
+
+  it('a new image restarts a crash-looping container at once', async () => {
+    rt = new SimulatedRuntime({ startJitterMs: 0, backoffBaseMs: 60_000 });
+    const l = launch('b', { annotations: { 'workplane.dev/simulate-exit-code': '1' } });
+    rt.sync(l);
+    await eventually(() => (rt.status('b')!.containers[0].state as { waiting?: { reason: string } }).waiting?.reason === 'CrashLoopBackOff', 'backing off');
+    const count = rt.status('b')!.containers[0].restartCount;
+    rt.sync({ ...l, containers: [{ ...l.containers[0], image: 'busybox:fixed' }] });
+    const c = rt.status('b')!.containers[0];
+    assert.equal(c.restartCount, count + 1);
+    assert.equal(c.image, 'busybox:fixed');
+  });
+
   it('adopts containers a previous agent process reported running', async () => {
     rt = new SimulatedRuntime({ startJitterMs: 0 });
     const id = `simulated://${'ab'.repeat(32)}`;
@@ -97,5 +128,38 @@ describe('simulated runtime', () => {
     assert.equal(c.restartCount, 2);
     assert.equal(c.ready, true);
     assert.deepEqual(c.state, { running: { startedAt: '2026-01-01T00:00:00Z' } });
+  });
+
+  it('does not adopt a run of an image the pod no longer names: it ends, and the new image runs', async () => {
+    rt = new SimulatedRuntime({ startJitterMs: 0 });
+    const id = `simulated://${'cd'.repeat(32)}`;
+    const status = { containerStatuses: [{ name: 'app', image: 'busybox:old', containerID: id, restartCount: 2, ready: true, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] };
+    rt.sync(launch('u', { status }));
+    await eventually(() => state(rt.status('u')!.containers[0]) === 'running', 'running again');
+    const c = rt.status('u')!.containers[0];
+    assert.notEqual(c.containerID, id);
+    assert.equal(c.image, 'busybox');
+    assert.equal(c.restartCount, 3);
+    assert.deepEqual({ ...(c.lastState as { terminated: object }).terminated, finishedAt: 0 }, { exitCode: 0, reason: 'Completed', startedAt: '2026-01-01T00:00:00Z', containerID: id, finishedAt: 0 });
+  });
+});
+
+describe('simulated runtime: the runtime contract', () => {
+  let rt: SimulatedRuntime | undefined;
+  let seq = 0;
+  afterEach(async () => {
+    await rt?.close();
+    rt = undefined;
+  });
+  runtimeContract({
+    runtime: () => (rt ??= new SimulatedRuntime({ startJitterMs: 0, killDelayMs: 20 })),
+    launch(containers, restartPolicy) {
+      const l = launch(`contract-${++seq}`, { restartPolicy, containers: containers.map((c) => c.name) });
+      const annotations: Record<string, string> = {};
+      for (const c of containers) if (c.behaviour === 'exits') annotations[`workplane.dev/simulate-exit-code.${c.name}`] = '0';
+      l.pod.metadata.annotations = annotations;
+      l.containers = l.containers.map((c, i) => ({ ...c, image: containers[i].image }));
+      return l;
+    },
   });
 });

@@ -2,6 +2,7 @@
 // machines driven by timers, so one process can "run" tens of thousands of
 // pods. A pod's containers start together after a short jittered delay;
 // annotations (see simulation-plan.ts) make them exit, crash and back off.
+// A new image restarts a container, as a changed definition does in kubelet.
 
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -52,7 +53,8 @@ export class SimulatedRuntime implements Runtime {
   }
 
   sync(launch: PodLaunch): void {
-    if (this.pods.has(launch.uid)) return;
+    const existing = this.pods.get(launch.uid);
+    if (existing) return this.update(existing, launch);
     const { uid, namespace, name, restartPolicy } = launch;
     const pod: SimPod = { uid, namespace, name, restartPolicy, containers: [] };
     const changed = () => this.emit(uid);
@@ -68,6 +70,15 @@ export class SimulatedRuntime implements Runtime {
       for (const c of pending) c.run();
       this.emit(uid);
     }, delay).unref();
+  }
+
+  /** A newer pod object: containers whose image changed restart with it (after the kill delay). */
+  private update(pod: SimPod, launch: PodLaunch): void {
+    const stopMs = Math.min(launch.terminationGracePeriodSeconds * 1000, this.opts.killDelayMs ?? 0);
+    for (const spec of launch.containers) {
+      const c = pod.containers.find((x) => x.name === spec.name);
+      if (c && c.spec.image !== spec.image) c.replace(spec, stopMs);
+    }
   }
 
   async kill(uid: string, gracePeriodSeconds: number): Promise<void> {

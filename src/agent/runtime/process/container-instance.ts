@@ -1,7 +1,6 @@
 // One run of a container: a detached process group whose output goes to the
 // instance's log file. When the main process exits, whatever it left running
 // in its group is killed, as the end of a container's PID namespace would.
-// A container without a command runs nothing and stays up until stopped.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,8 +22,9 @@ export interface ExitInfo {
 }
 
 export interface InstanceSpec {
-  /** argv to run; undefined for an idle container. */
-  argv?: string[];
+  argv: string[];
+  /** The container's image when this run started (recorded, not run). */
+  image: string;
   env: Record<string, string>;
   cwd: string;
   logPath: string;
@@ -38,6 +38,7 @@ const DRAIN_MS = 2000;
 
 export class ContainerInstance {
   readonly id = `process://${randomBytes(32).toString('hex')}`;
+  readonly image: string;
   readonly log: LogWriter;
   /** Resolves true once the process runs, false if it could not start. */
   readonly spawned: Promise<boolean>;
@@ -50,12 +51,9 @@ export class ContainerInstance {
   constructor(spec: InstanceSpec) {
     // Logs are the agent's: the container's user cannot read or rewrite them.
     mkdirSync(dirname(spec.logPath), { recursive: true, mode: 0o700 });
+    this.image = spec.image;
     this.log = new LogWriter(spec.logPath);
     this.exited = new Promise((resolve) => (this.finish = resolve));
-    if (!spec.argv) {
-      this.spawned = Promise.resolve(true);
-      return;
-    }
     this.spawned = this.launch(spec.argv, spec);
   }
 
@@ -65,11 +63,7 @@ export class ContainerInstance {
 
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves with how it ended. */
   stop(graceMs: number): Promise<ExitInfo> {
-    if (this.done) return this.exited;
-    if (!this.child) {
-      this.end({ exitCode: 0, reason: 'Completed' });
-      return this.exited;
-    }
+    if (this.done || !this.child) return this.exited;
     const pid = this.child.pid;
     if (graceMs <= 0) killGroup(pid, 'SIGKILL');
     else {

@@ -1,7 +1,11 @@
 // Keeps one container of a pod running as the kubelet would: starts an
 // instance, probes it (startup, then liveness and readiness), restarts it by
 // the pod's restartPolicy with CrashLoopBackOff between crashes, and reports
-// its state, last state and restart count in Kubernetes' shapes.
+// its state, last state and restart count in Kubernetes' shapes. A new
+// image (the pod spec's one mutable container field) replaces the running
+// instance, as kubelet restarts a container whose definition changed. A
+// container without a command cannot run here (there is no image to run):
+// it waits in CreateContainerError.
 
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,6 +28,9 @@ export interface WorkerSettings {
   runAs?: RunAs;
   onChange(): void;
 }
+
+/** Why a container without a command cannot start: the image's entrypoint is unknown here. */
+export const NO_COMMAND = 'no command to run: the process runtime runs container commands, not images';
 
 interface Run {
   instance: ContainerInstance;
@@ -104,9 +111,11 @@ export class ContainerWorker {
 
   status(): ContainerRuntimeStatus {
     const id = (this.stateInstance ?? this.lastInstance)?.id;
+    // A run reports the image it started with (the spec may already name the next one).
+    const image = ('waiting' in this.state ? undefined : this.stateInstance?.image) ?? this.launch.image;
     return {
       name: this.launch.name,
-      image: this.launch.image,
+      image,
       state: this.state,
       ...(this.lastState ? { lastState: this.lastState } : {}),
       ready: this.ready,
@@ -124,10 +133,18 @@ export class ContainerWorker {
   }
 
   private startRun(): void {
+    const argv = this.argv();
+    if (!argv) {
+      this.state = { waiting: { reason: 'CreateContainerError', message: NO_COMMAND } };
+      this.stateInstance = undefined;
+      this.settings.onChange();
+      return;
+    }
     const index = this.runs++;
     const env = this.env();
     const instance = new ContainerInstance({
-      argv: this.argv(),
+      argv,
+      image: this.launch.image,
       env,
       cwd: this.workingDir(),
       logPath: join(this.settings.podDir, this.launch.name, `${index}.log`),
@@ -250,7 +267,7 @@ export class ContainerWorker {
     return env;
   }
 
-  /** command + args (the agent has expanded `$(VAR)` already); undefined (run nothing) without a command. */
+  /** command + args (the agent has expanded `$(VAR)` already); undefined without a command. */
   private argv(): string[] | undefined {
     const { command, args } = this.launch;
     return command?.length ? [...command, ...(args ?? [])] : undefined;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ContainerLaunch, ContainerRuntimeStatus, PodLaunch, Runtime } from '../types.js';
+import { runtimeContract } from '../runtime-contract.js';
 import { createProcessRuntime } from './process-runtime.js';
 
 /**
@@ -327,15 +328,45 @@ describe('process runtime', () => {
     assert.equal(groupAlive(groups[0]!), false);
   });
 
-  it('containers without a command run nothing but show as Running and ready', async () => {
-    const p = pod([{ image: 'nginx' }]);
+  it('a container without a command cannot be created here: CreateContainerError, never running', async () => {
+    const p = pod([{ image: 'nginx' }, sh('exec sleep 100')]);
+    const changes: string[] = [];
+    rt.onChange((uid) => changes.push(uid));
     rt.sync(p);
-    await until('running', () => 'running' in container(p).state);
-    assert.equal(container(p).ready, true);
-    assert.equal(container(p).image, 'nginx');
-    assert.equal(await logsOf(p), '');
-    await rt.kill(p.uid, 30);
-    assert.equal(rt.status(p.uid)!.terminalPhase, 'Succeeded');
+    await until('the other container running', () => 'running' in container(p, 1).state);
+    const c = container(p);
+    assert.deepEqual(c.state, { waiting: { reason: 'CreateContainerError', message: 'no command to run: the process runtime runs container commands, not images' } });
+    assert.equal(c.ready, false);
+    assert.equal(c.started, false);
+    assert.equal(c.restartCount, 0);
+    assert.equal(c.containerID, undefined);
+    assert.equal(c.image, 'nginx');
+    assert.equal(rt.logs(p.uid, { container: 'c0' }), undefined);
+    await until('listeners told', () => changes.includes(p.uid));
+    // A new image brings no command either.
+    rt.sync({ ...p, containers: [{ ...p.containers[0]!, image: 'nginx:2' }, p.containers[1]!] });
+    assert.equal((container(p).state as { waiting?: { reason: string } }).waiting?.reason, 'CreateContainerError');
+    assert.equal(container(p).image, 'nginx:2');
+    await rt.kill(p.uid, 0);
+    assert.equal(rt.status(p.uid)!.terminalPhase, 'Failed');
+  });
+
+  it('a new image stops the old process gracefully, reporting the old image until it has exited', async () => {
+    const p = pod([sh('trap "echo stopping; sleep 0.3; exit 0" TERM; echo pgid $$; sleep 100 & wait')], { terminationGracePeriodSeconds: 10 });
+    rt.sync(p);
+    await trackPgid(p);
+    const before = container(p);
+    rt.sync({ ...p, containers: [{ ...p.containers[0]!, image: 'busybox:2' }] });
+    await logged(p, 'stopping');
+    assert.equal(container(p).image, 'busybox', 'the old run is still stopping');
+    assert.equal(container(p).containerID, before.containerID);
+    await until('restarted', () => container(p).restartCount === 1 && 'running' in container(p).state);
+    const after = container(p);
+    assert.equal(after.image, 'busybox:2');
+    assert.notEqual(after.containerID, before.containerID);
+    assert.deepEqual({ ...(after.lastState as { terminated: object }).terminated, startedAt: 0, finishedAt: 0 }, { exitCode: 0, reason: 'Completed', startedAt: 0, finishedAt: 0 });
+    assert.match(await logsOf(p, { previous: true }), /stopping\n$/);
+    await trackPgid(p);
   });
 
   it('a new image restarts the container; remove() deletes the pod directory', async () => {
@@ -361,5 +392,16 @@ describe('process runtime', () => {
     await trackPgid(p, 'c0');
     await trackPgid(p, 'c1');
     await until('notified', () => seen.has(p.uid));
+  });
+});
+
+describe('process runtime: the runtime contract', () => {
+  runtimeContract({
+    runtime: () => rt,
+    launch: (containers, restartPolicy) =>
+      pod(
+        containers.map((c) => ({ name: c.name, image: c.image, ...sh(c.behaviour === 'runs' ? 'exec sleep 100' : 'exit 0') })),
+        { restartPolicy, terminationGracePeriodSeconds: 5 },
+      ),
   });
 });

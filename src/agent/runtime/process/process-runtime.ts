@@ -1,7 +1,7 @@
-// The `process` runtime: each container with a command runs as a real child
-// process group on this machine (the image is only recorded). Containers
-// without a command run nothing and show as Running until stopped, so pods of
-// images we cannot run still read naturally in `kubectl get pods`. Files live
+// The `process` runtime: each container's command runs as a real child
+// process group on this machine (the image is only recorded). A container
+// without a command cannot run (its image's entrypoint is unknown here): it
+// waits in CreateContainerError rather than pretend to run. Files live
 // under `<rootDir>/pods/<uid>/`: `<container>/<restartCount>.log` per run
 // (only the agent reads them) and `root/`, the default working directory
 // shared by the pod's containers, owned by the user pods run as (`runAs`).
