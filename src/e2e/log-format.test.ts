@@ -107,7 +107,7 @@ describe('log formats of real processes', { timeout: 180_000 }, () => {
     const server = servers[0]!;
     const ca = join(server.dataDir, 'pki', 'ca.crt');
     for (const format of ['json', 'text'] as const) {
-      const args = [CLI, 'agent', '--server', server.url, `--token=${server.adminToken}`, '--ca-file', ca, '--nodes', '1', '--name-prefix', `logs-${format}`, '--log-level', 'debug', '--log-format', format];
+      const args = [CLI, 'agent', '--server', server.url, `--token=${server.adminToken}`, '--ca-file', ca, '--nodes', '1', '--name-prefix', `logs-${format}`, '--log-level', 'debug', '--log-format', format, '--root-dir', join(tmp, `agent-${format}`)];
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
