@@ -27,6 +27,7 @@ describe('ApiServer request listener', () => {
           throw new Error('registry exploded');
         },
         groupVersions: () => [],
+        onChange: () => {},
       },
       authenticator: { authenticate: async () => ({ username: 'admin', groups: ['system:masters'] }) },
       openapi: {},
