@@ -32,6 +32,7 @@ import { NodeAuthorizer } from '../authz/node-authorizer.js';
 import { NodeGraph } from '../authz/node-graph.js';
 import { nodeRestriction } from './node-restriction.js';
 import { registerCsrApprovalHandler } from './csr-approval.js';
+import { csrSignerAdmission } from './csr-signer-admission.js';
 import { kubeletClientCertificate } from './kubelet-client.js';
 import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
 import { openStore } from '../storage/open-store.js';
@@ -146,6 +147,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   // Nodes are decided by the Node authorizer, in front of RBAC (kube's Node,RBAC).
   const nodeGraph = new NodeGraph(cache, registry.lookup('', 'v1', 'pods')!.cd.prefix);
   const authz = startAuthorization({ registry, admission, mode: opts.authorizationMode, signal: abort.signal, logger, before: [new NodeAuthorizer(nodeGraph)] });
+  admission.register(csrSignerAdmission(authz.authorizer));
   const auditor = opts.audit ? openAuditor(opts.audit, logger) : undefined;
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');

@@ -82,6 +82,14 @@ const adminRules: PolicyRule[] = [
   rule(['create'], KUMA, ['dataplanetokens']),
 ];
 
+/** Approver role name → the signer it may approve for. */
+const APPROVABLE_SIGNERS: [string, string][] = [
+  ['kube-apiserver-client-approver', 'kubernetes.io/kube-apiserver-client'],
+  ['kube-apiserver-client-kubelet-approver', 'kubernetes.io/kube-apiserver-client-kubelet'],
+  ['kubelet-serving-approver', 'kubernetes.io/kubelet-serving'],
+  ['legacy-unknown-approver', 'kubernetes.io/legacy-unknown'],
+];
+
 const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
@@ -101,6 +109,8 @@ export function defaultClusterRoles(): KObject[] {
     ]),
     clusterRole('system:public-info-viewer', [urlRule(['get'], PUBLIC_INFO_URLS)]),
     clusterRole('system:monitoring', [urlRule(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*', '/metrics'])]),
+    // kube's per-signer approver roles, bound to no one: approving a CSR needs `approve` on its signer.
+    ...APPROVABLE_SIGNERS.map(([role, signer]) => clusterRole(`system:certificates.k8s.io:${role}`, [rule(['approve'], 'certificates.k8s.io', ['signers'], [signer])])),
     clusterRole('system:auth-delegator', [
       rule(['create'], 'authentication.k8s.io', ['tokenreviews']),
       rule(['create'], 'authorization.k8s.io', ['subjectaccessreviews']),
