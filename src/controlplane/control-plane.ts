@@ -17,6 +17,8 @@ import { appsDefinitions } from '../api/apps/index.js';
 import { batchDefinitions } from '../api/batch/index.js';
 import { endpointSliceDefinition } from '../api/discovery/endpoint-slice.js';
 import { ingressDefinition } from '../api/networking/ingress.js';
+import { ipAddressDefinition } from '../api/networking/ip-address.js';
+import { serviceCIDRDefinition } from '../api/networking/service-cidr.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import { OpenApiPublisher } from '../apiserver/openapi.js';
 import { CustomHandlers } from '../apiserver/resource-handler.js';
@@ -32,6 +34,7 @@ import { NodeAuthorizer } from '../authz/node-authorizer.js';
 import { NodeGraph } from '../authz/node-graph.js';
 import { nodeRestriction } from './node-restriction.js';
 import { registerCsrApprovalHandler } from './csr-approval.js';
+import { csrSignerAdmission } from './csr-signer-admission.js';
 import { kubeletClientCertificate } from './kubelet-client.js';
 import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
 import { openStore } from '../storage/open-store.js';
@@ -68,7 +71,7 @@ import { registerAccessReviewHandlers } from './access-review-handlers.js';
 import { openAuditor } from './audit.js';
 import { customResourceDefinitionDefinition } from '../api/apiextensions/index.js';
 import { CRDS, startCrdController } from '../controllers/apiextensions/index.js';
-import { ServiceAllocator, ensureKubernetesService, serviceAdmissionPlugins, serviceRanges } from '../controllers/services/index.js';
+import { AddressRepair, ServiceAllocator, StoredAddressBook, ensureDefaultServiceCIDR, ensureKubernetesService, serviceAdmissionPlugins, serviceRanges } from '../controllers/services/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -102,7 +105,7 @@ export function servedDefinitions(opts: ServeOptions): ResourceDefinition[] {
   ];
   if (opts.featureGates.GenericWorkload !== false) defs.push(schedulingWorkloadDefinition);
   // The standard workload, discovery and networking kinds follow the Workload groups, so a bare `workloads` keeps its meaning.
-  defs.push(...appsDefinitions, ...batchDefinitions, endpointSliceDefinition, ingressDefinition);
+  defs.push(...appsDefinitions, ...batchDefinitions, endpointSliceDefinition, ingressDefinition, ipAddressDefinition, serviceCIDRDefinition);
   defs.push(customResourceDefinitionDefinition);
   if (isGroupEnabled(opts, 'example.workplane.dev/v1', false)) defs.push(widgetDefinition);
   // --workload-api moves the chosen group's kinds ahead of the other Workload groups.
@@ -139,13 +142,14 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     .register(defaultTolerationSeconds(opts.nodeEvictionSeconds))
     .register(nodeRestriction());
   for (const p of computeAdmissionPlugins(registry)) admission.register(p);
-  const serviceAllocator = new ServiceAllocator(serviceRanges(opts.serviceClusterIPRange, opts.serviceNodePortRange));
+  const serviceAllocator = new ServiceAllocator(serviceRanges(opts.serviceClusterIPRange, opts.serviceNodePortRange), new StoredAddressBook(registry));
   for (const p of serviceAdmissionPlugins(registry, serviceAllocator)) admission.register(p);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
   // Nodes are decided by the Node authorizer, in front of RBAC (kube's Node,RBAC).
   const nodeGraph = new NodeGraph(cache, registry.lookup('', 'v1', 'pods')!.cd.prefix);
   const authz = startAuthorization({ registry, admission, mode: opts.authorizationMode, signal: abort.signal, logger, before: [new NodeAuthorizer(nodeGraph)] });
+  admission.register(csrSignerAdmission(authz.authorizer));
   const auditor = opts.audit ? openAuditor(opts.audit, logger) : undefined;
   const meshConfig = loadMeshConfig(opts.config);
   const meshOn = isGroupEnabled(opts, 'kuma.io/v1alpha1');
@@ -219,7 +223,12 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   const url = `https://${urlHost}:${actualPort}`;
 
   await ensureNamespaces(registry, SYSTEM_NAMESPACES);
-  await ensureKubernetesService(new InProcessClient(registry, { fieldManager: 'kube-apiserver', log: logger }), { clusterIP: serviceAllocator.firstIP(), host, port: actualPort });
+  const apiserverClient = new InProcessClient(registry, { fieldManager: 'kube-apiserver', log: logger });
+  await ensureDefaultServiceCIDR(apiserverClient, serviceAllocator.ranges.clusterIPRange);
+  // Services stored before their addresses were recorded (or by an older version) get their records before anyone allocates.
+  const servicesNow = registry.forKind('', 'Service') ? (await registry.forKind('', 'Service')!.list(undefined, { resourceVersion: '0' })).items : [];
+  await new AddressRepair(serviceAllocator, () => servicesNow, { log: logger }).repair();
+  await ensureKubernetesService(apiserverClient, { clusterIP: serviceAllocator.firstIP(), host, port: actualPort });
   await authz.bootstrap();
   // Part of the API server itself: every replica serves the kinds CRDs define
   // (unless --runtime-config switched apiextensions.k8s.io/v1 off).
@@ -242,7 +251,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   let dpPublished: { address: string; caPem: string } | undefined;
   let keeper: { check(): void } | undefined;
   const dpServer = meshOn ? { namespace: meshConfig.systemNamespace, published: () => dpPublished, keeper: (k: { check(): void } | undefined) => (keeper = k) } : undefined;
-  const controllersDone = full ? startControllers({ registry, opts, logger, replicaName, mesh: meshOn ? meshConfig : undefined, signer, dpServer }, abort.signal) : undefined;
+  const controllersDone = full ? startControllers({ registry, opts, logger, replicaName, mesh: meshOn ? meshConfig : undefined, signer, dpServer, serviceAllocator }, abort.signal) : undefined;
   const compactor = new Compactor(store, opts.compactionIntervalSeconds * 1000, logger);
   compactor.start();
   let dp: DpServer | undefined;

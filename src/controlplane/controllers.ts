@@ -12,7 +12,7 @@ import { InProcessClient } from '../client/in-process-client.js';
 import { LeaderElector } from '../client/leader-election.js';
 import { startAppsControllers } from '../controllers/apps/index.js';
 import { startBatchControllers } from '../controllers/batch/index.js';
-import { startServiceControllers } from '../controllers/services/index.js';
+import { startServiceControllers, type ServiceAllocator } from '../controllers/services/index.js';
 import { startComputeControllers } from '../controllers/compute/index.js';
 import { startMeshControllers } from '../controllers/mesh/index.js';
 import type { MeshConfig } from '../mesh/config.js';
@@ -36,6 +36,8 @@ export interface ControllerSet {
   mesh?: MeshConfig;
   /** Approves node certificate requests and signs approved ones with the cluster CA. */
   signer?: ClusterSigner;
+  /** Owns the Services' address records: its repair runs with the service controllers. */
+  serviceAllocator?: ServiceAllocator;
   /** Keep the DP server address published as this replica published it (mesh on). */
   dpServer?: { namespace: string; published: () => PublishedDpServer | undefined; keeper?: (k: PublishedAddressKeeper | undefined) => void };
 }
@@ -66,7 +68,7 @@ export async function runControllers(set: ControllerSet, signal: AbortSignal): P
   }
   running.push(startAppsControllers(client('workplane-controllers'), signal, { log: logger }));
   running.push(startBatchControllers(client('workplane-controllers'), signal, { log: logger }));
-  running.push(startServiceControllers(client('workplane-controllers'), signal, { log: logger }));
+  running.push(startServiceControllers(client('workplane-controllers'), signal, { log: logger, allocator: set.serviceAllocator }));
   if (set.mesh) running.push(startMeshControllers(client('workplane-controllers'), signal, { config: set.mesh, log: logger }));
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   await core.stop();

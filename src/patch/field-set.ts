@@ -73,6 +73,22 @@ export class FieldSet {
     return out;
   }
 
+  /**
+   * This set less `o`, and less every path `o` still owns something under: removing
+   * such a path would take those fields with it (as kube, which counts a struct field
+   * as owned when a field inside it is).
+   */
+  removable(o: FieldSet): FieldSet {
+    if (o.empty || this.empty) return this;
+    const out = new FieldSet();
+    out.member = this.member && !o.member && !o.kids?.size;
+    for (const [el, c] of this.children) {
+      const oc = o.child(el);
+      out.setKid(el, oc ? c.removable(oc) : c);
+    }
+    return out;
+  }
+
   intersection(o: FieldSet): FieldSet {
     const out = new FieldSet();
     out.member = this.member && o.member;

@@ -80,6 +80,16 @@ test('a field dropped from the configuration is removed', () => {
   assert.equal(r.managedFields[0].time, T1);
 });
 
+test('an applier whose set was migrated from client-side apply keeps the parents of what it still applies', () => {
+  // kubectl's migration moves the Update entry ("." on spec, template...) to its Apply manager.
+  const live = stored(apply(undefined, config({ replicas: 2, paused: true, template: { spec: { containers: [{ name: 'c', image: 'x' }] } } })));
+  const csa = updateManagedFields({ old: undefined, updated: live, manager: 'kubectl-client-side-apply', schema: deploymentSchema, apiVersion: 'apps/v1', now: T0 });
+  live.metadata.managedFields = [{ ...csa[0], manager: 'kubectl', operation: 'Apply' }];
+  assert.ok('.' in live.metadata.managedFields[0].fieldsV1['f:spec'], 'the migrated set claims spec itself');
+  const r = apply(live, config({ template: { spec: { containers: [{ name: 'c', image: 'y' }] } } }), 'kubectl', T1);
+  assert.deepEqual(r.object.spec, { template: { spec: { containers: [{ name: 'c', image: 'y' }] } } }, 'dropped fields go, spec and template stay');
+});
+
 test('two appliers: different value is a conflict on .spec.replicas; same value is shared', () => {
   const live = stored(apply(undefined, config({ replicas: 2 }), 'alice'));
   expectConflict(

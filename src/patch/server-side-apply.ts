@@ -4,6 +4,8 @@
 // omits are removed unless another manager owns them too; changing a field
 // another manager owns is a 409 conflict unless `force` moves the ownership.
 // Setting a field to the value it already has just shares ownership.
+// kubectl's own manager gets kube's allowances for objects client-side apply
+// made (last-applied.ts).
 
 import { ApiError, badRequest } from '../api/errors.js';
 import { clone, deepEqual, isPlainObject } from '../api/object.js';
@@ -16,6 +18,7 @@ import type { Manager } from './managed-fields.js';
 import { rootSchema } from './schema-lookup.js';
 import type { Schema } from './schema-lookup.js';
 import { mergeApplied, removeFields } from './ssa-merge.js';
+import { fieldsFromLastApplied, KUBECTL_APPLY_MANAGER, syncLastApplied } from './last-applied.js';
 
 type JsonMap = Record<string, unknown>;
 
@@ -81,7 +84,7 @@ export function applyServerSide(o: ApplyOptions): ApplyResult {
   if (previous && !previous.fields.empty) {
     let owned = new FieldSet();
     for (const m of managers.values()) owned = owned.union(m.fields);
-    const dropped = previous.fields.difference(owned);
+    const dropped = previous.fields.removable(owned);
     if (!dropped.empty) removeFields(merged, dropped, schema);
   }
 
@@ -93,10 +96,15 @@ export function applyServerSide(o: ApplyOptions): ApplyResult {
     const overlap = m.fields.intersection(changedFields);
     if (!overlap.empty) conflicts.push({ id: mid, manager: m, fields: overlap });
   }
-  if (conflicts.length > 0 && !o.force) throw applyConflict(conflicts);
+  if (conflicts.length > 0 && !o.force) {
+    const fromCsa = o.manager === KUBECTL_APPLY_MANAGER ? fieldsFromLastApplied(live, o.schema, o.apiVersion) : undefined;
+    const remaining = fromCsa ? conflicts.map((x) => ({ ...x, fields: x.fields.difference(fromCsa) })).filter((x) => !x.fields.empty) : conflicts;
+    if (remaining.length > 0) throw applyConflict(remaining);
+  }
   for (const { manager, fields: lost } of conflicts) manager.fields = manager.fields.difference(lost);
   for (const m of managers.values()) m.fields = m.fields.difference(c.removed);
 
+  if (o.manager === KUBECTL_APPLY_MANAGER && !o.subresource) syncLastApplied(merged, applied);
   const changed = !deepEqual(live, merged);
   if (changed || !applier.time) applier.time = o.now;
   capUpdateManagers(managers);

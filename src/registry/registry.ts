@@ -10,6 +10,7 @@
 import type { ResourceDefinition } from '../api/definition.js';
 import { compileDefinition, type CompiledDefinition } from './compiled-definition.js';
 import { ResourceStore, type StoreDeps } from './resource-store.js';
+import { AdmissionChain } from './admission.js';
 
 export type RegistryListener = () => void;
 
@@ -29,6 +30,15 @@ export class Registry {
     this.statics.push(store);
     this.rebuild();
     return store;
+  }
+
+  /**
+   * A store for records the API does not serve (or serves elsewhere): same storage,
+   * watch cache and write pipeline, no admission. Server code keeps internal
+   * allocations in it (a Service's node ports), as kube keeps its range allocations.
+   */
+  internalStore(def: ResourceDefinition): ResourceStore {
+    return new ResourceStore(compileDefinition(def), { ...this.deps, admission: new AdmissionChain() });
   }
 
   private compile(def: ResourceDefinition): ResourceStore {

@@ -12,6 +12,7 @@ import { keyFor, listPrefix } from './keys.js';
 import { buildFilter, decodeContinue, encodeContinue, type ListOptions, type ObjectFilter } from './list-options.js';
 import { decodeObject, type CacheEvent, type WatchCache } from './watch-cache.js';
 import {
+  bumpGeneration,
   carryMetadata,
   decodeChecks,
   generateNameSuffix,
@@ -235,12 +236,11 @@ export class ResourceStore {
       }
       const warnings: string[] = [];
       const old = cur.obj;
-      // The mutation sees no resourceVersion, so one on its result was asked for by the
-      // client (PUT body, or a patch that sets it) and is a precondition; otherwise a lost
-      // race is retried on a fresh read.
-      const input = clone(old);
-      delete input.metadata.resourceVersion;
-      const obj = await mutate(input);
+      // The mutation sees the current resourceVersion, as a patch does in kube (so a JSON
+      // patch may test or replace it). A different one on its result was asked for by the
+      // client (PUT body, or a patch that sets it) and fails as a precondition; a lost race
+      // runs the mutation again on a fresh read, where a pinned version then fails.
+      const obj = await mutate(clone(old));
       decodeChecks(this.cd, obj, opts, warnings);
       this.checkNamespace(obj, ns);
       if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
@@ -259,6 +259,7 @@ export class ResourceStore {
       if (opts.subresource === undefined) def.strategy?.prepareForUpdate?.(obj, old, opts);
       await this.deps.admission.admit({ operation: 'UPDATE', def, namespace: ns, name, obj, old, ctx: opts });
       validateObject(this.cd, obj, old, opts);
+      bumpGeneration(obj, old);
       await this.deps.admission.validate({ operation: 'UPDATE', def, namespace: ns, name, obj, old, ctx: opts });
       trackUpdate(this.cd, old, obj, opts);
       obj.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -275,7 +276,7 @@ export class ResourceStore {
         return { obj, warnings, created: false };
       } catch (e) {
         if (isRevisionMismatch(e) || isKeyNotFound(e)) {
-          if (wanted || opts.pinnedVersion) throw staleConflict(this.cd.qualified, name, def.group, def.kind);
+          if (opts.pinnedVersion) throw staleConflict(this.cd.qualified, name, def.group, def.kind);
           continue;
         }
         throw e;

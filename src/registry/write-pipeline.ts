@@ -84,7 +84,7 @@ export function initMetadata(obj: KObject): void {
   if (m.annotations && Object.keys(m.annotations).length === 0) delete m.annotations;
 }
 
-/** Carries over what a client may not change on update, and bumps generation on spec change. */
+/** Carries over what a client may not change on update; generation waits for `bumpGeneration`. */
 export function carryMetadata(obj: KObject, old: KObject): void {
   const m = obj.metadata;
   const o = old.metadata;
@@ -95,11 +95,19 @@ export function carryMetadata(obj: KObject, old: KObject): void {
   if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
   else delete m.deletionGracePeriodSeconds;
   m.generation = o.generation ?? 1;
-  if (specChanged(obj, old)) m.generation += 1;
   if (m.labels && Object.keys(m.labels).length === 0) delete m.labels;
   if (m.annotations && Object.keys(m.annotations).length === 0) delete m.annotations;
   if (m.finalizers && m.finalizers.length === 0) delete m.finalizers;
   if (m.ownerReferences && m.ownerReferences.length === 0) delete m.ownerReferences;
+}
+
+/**
+ * Bumps generation when the spec (everything but metadata and status) differs from
+ * the stored one. Runs after prepare, admission and schema defaults, as kube compares
+ * defaulted objects: a write that leaves out defaulted or derived fields is no change.
+ */
+export function bumpGeneration(obj: KObject, old: KObject): void {
+  obj.metadata.generation = (old.metadata.generation ?? 1) + (specChanged(obj, old) ? 1 : 0);
 }
 
 const SKIP_TOP = new Set(['apiVersion', 'kind', 'metadata', 'status']);
@@ -109,8 +117,15 @@ export function specChanged(a: KObject, b: KObject): boolean {
   return false;
 }
 
-/** True when two versions differ in anything a client could see (managedFields times aside). */
+/**
+ * True when two versions differ in anything a client could see, managedFields times
+ * aside (kube skips a write whose only change is a manager's timestamp, but stores
+ * one that moves ownership, such as kubectl's client-side to server-side apply migration).
+ */
 export function meaningfullyDifferent(a: KObject, b: KObject): boolean {
-  const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  // Re-sorted too: a new time can move an entry without changing who owns what.
+  const untimed = (mf: unknown) =>
+    Array.isArray(mf) ? mf.map((e) => JSON.stringify(isPlainObject(e) ? { ...e, time: undefined } : e)).sort() : mf;
+  const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: untimed(o.metadata.managedFields) } });
   return !jsonEqual(strip(a), strip(b));
 }

@@ -30,13 +30,13 @@ const SCHEDULING = 'scheduling.k8s.io';
 
 /** Namespaced resources an editor writes, per group (with the subresources a user writes directly). */
 const EDITABLE: [string, string[]][] = [
-  ['', ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'configmaps', 'secrets', 'serviceaccounts', 'services', 'services/proxy', 'endpoints', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'events']],
+  // Not endpoints nor endpointslices: kube dropped them from edit (CVE-2021-25740); controllers own them.
+  ['', ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'configmaps', 'secrets', 'serviceaccounts', 'services', 'services/proxy', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'events']],
   ['apps', ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale', 'daemonsets']],
   ['batch', ['jobs', 'cronjobs']],
   ['autoscaling', ['horizontalpodautoscalers']],
   ['policy', ['poddisruptionbudgets']],
   ['networking.k8s.io', ['ingresses', 'networkpolicies']],
-  ['discovery.k8s.io', ['endpointslices']],
   ['coordination.k8s.io', ['leases']],
   [KUMA, ['dataplanes', 'workloads', 'meshidentities', 'meshtrusts']],
   [COMPUTE, ['workloads', 'workloads/scale']],
@@ -44,7 +44,12 @@ const EDITABLE: [string, string[]][] = [
   [SCHEDULING, ['workloads']],
 ];
 
-/** What a viewer reads: the editable kinds (secrets and interactive subresources aside) and their status. */
+/**
+ * What a viewer reads: the editable kinds (secrets, leases and interactive subresources
+ * aside) and their status. As in kube, no cluster-scoped kube kind but namespaces (CRDs,
+ * nodes, RBAC cluster roles, CSRs are cluster-admin's); default-roles-coverage.test.ts
+ * holds every served resource to this.
+ */
 const VIEWABLE: [string, string[]][] = [
   ['', ['pods', 'pods/log', 'pods/status', 'configmaps', 'serviceaccounts', 'services', 'services/status', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status', 'events', 'limitranges', 'resourcequotas', 'resourcequotas/status', 'bindings', 'namespaces', 'namespaces/status']],
   ['apps', ['controllerrevisions', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status']],
@@ -54,8 +59,6 @@ const VIEWABLE: [string, string[]][] = [
   ['networking.k8s.io', ['ingresses', 'ingresses/status', 'networkpolicies']],
   ['discovery.k8s.io', ['endpointslices']],
   ['events.k8s.io', ['events']],
-  ['coordination.k8s.io', ['leases']],
-  ['apiextensions.k8s.io', ['customresourcedefinitions']],
   [KUMA, ['meshes', 'dataplanes', 'dataplaneinsights', 'workloads', 'workloads/status', 'meshidentities', 'meshidentities/status', 'meshtrusts', 'meshtrusts/status']],
   [COMPUTE, ['workloads', 'workloads/status', 'workloads/scale']],
   [NETWORKING, ['networks', 'networks/status']],
@@ -71,6 +74,7 @@ const editRules: PolicyRule[] = [
   ...rulesFor(WRITE, EDITABLE),
   // Editors read what they write, secrets included.
   rule(READ, '', ['secrets', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'services/proxy']),
+  rule(READ, 'coordination.k8s.io', ['leases']),
   rule(['impersonate'], '', ['serviceaccounts']),
   rule(['create'], '', ['pods/eviction', 'serviceaccounts/token']),
 ];
@@ -80,6 +84,14 @@ const adminRules: PolicyRule[] = [
   rule(['create'], 'authorization.k8s.io', ['localsubjectaccessreviews']),
   // Minting proxy credentials for a namespace's workloads is an administrator's act.
   rule(['create'], KUMA, ['dataplanetokens']),
+];
+
+/** Approver role name → the signer it may approve for. */
+const APPROVABLE_SIGNERS: [string, string][] = [
+  ['kube-apiserver-client-approver', 'kubernetes.io/kube-apiserver-client'],
+  ['kube-apiserver-client-kubelet-approver', 'kubernetes.io/kube-apiserver-client-kubelet'],
+  ['kubelet-serving-approver', 'kubernetes.io/kubelet-serving'],
+  ['legacy-unknown-approver', 'kubernetes.io/legacy-unknown'],
 ];
 
 const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
@@ -101,6 +113,8 @@ export function defaultClusterRoles(): KObject[] {
     ]),
     clusterRole('system:public-info-viewer', [urlRule(['get'], PUBLIC_INFO_URLS)]),
     clusterRole('system:monitoring', [urlRule(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*', '/metrics'])]),
+    // kube's per-signer approver roles, bound to no one: approving a CSR needs `approve` on its signer.
+    ...APPROVABLE_SIGNERS.map(([role, signer]) => clusterRole(`system:certificates.k8s.io:${role}`, [rule(['approve'], 'certificates.k8s.io', ['signers'], [signer])])),
     clusterRole('system:auth-delegator', [
       rule(['create'], 'authentication.k8s.io', ['tokenreviews']),
       rule(['create'], 'authorization.k8s.io', ['subjectaccessreviews']),

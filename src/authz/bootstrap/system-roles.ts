@@ -11,6 +11,15 @@ import type { KObject } from '../../api/object.js';
 import { READ, READ_WRITE, clusterRole, clusterRoleBinding, eventsRule, rule, serviceAccount, user } from './policy-builders.js';
 
 const KUMA = 'kuma.io';
+const APPS = 'apps';
+const BATCH = 'batch';
+const CERTIFICATES = 'certificates.k8s.io';
+const SIGNERS = {
+  legacyUnknown: 'kubernetes.io/legacy-unknown',
+  apiserverClient: 'kubernetes.io/kube-apiserver-client',
+  kubeletClient: 'kubernetes.io/kube-apiserver-client-kubelet',
+  kubeletServing: 'kubernetes.io/kubelet-serving',
+};
 const LEADER_ELECTION = rule(['create', 'get', 'update'], 'coordination.k8s.io', ['leases']);
 
 /** Controller name → the rules it needs. */
@@ -42,6 +51,62 @@ const CONTROLLERS: Record<string, ReturnType<typeof rule>[]> = {
     rule([...READ, 'update', 'patch'], 'resourcemanager.miloapis.com', ['projects', 'projects/status']),
     rule(['create', 'get'], '', ['namespaces']),
     eventsRule,
+  ],
+  // apps, batch, services: kube's rules for the same controllers (plus the patches Workplane's make).
+  'deployment-controller': [
+    rule([...READ, 'update', 'patch'], APPS, ['deployments']),
+    rule(['update'], APPS, ['deployments/finalizers', 'deployments/status']),
+    rule(READ_WRITE, APPS, ['replicasets']),
+    rule([...READ, 'update'], '', ['pods']),
+    eventsRule,
+  ],
+  'replicaset-controller': [
+    rule([...READ, 'update'], APPS, ['replicasets']),
+    rule(['update'], APPS, ['replicasets/finalizers', 'replicasets/status']),
+    rule(['list', 'watch', 'create', 'patch', 'delete'], '', ['pods']),
+    eventsRule,
+  ],
+  'job-controller': [
+    // delete: a finished Job's ttlSecondsAfterFinished (kube's ttl-after-finished controller) is this controller's here.
+    rule([...READ, 'update', 'patch', 'delete'], BATCH, ['jobs']),
+    rule(['update', 'patch'], BATCH, ['jobs/status']),
+    rule(['update'], BATCH, ['jobs/finalizers']),
+    rule(['list', 'watch', 'create', 'patch', 'delete'], '', ['pods']),
+    eventsRule,
+  ],
+  'cronjob-controller': [
+    rule([...READ, 'update'], BATCH, ['cronjobs']),
+    rule([...READ, 'create', 'update', 'patch', 'delete'], BATCH, ['jobs']),
+    rule(['update'], BATCH, ['cronjobs/status', 'cronjobs/finalizers']),
+    rule(['list', 'delete'], '', ['pods']),
+    eventsRule,
+  ],
+  'endpoints-controller': [
+    rule(READ, '', ['services', 'pods']),
+    rule([...READ, 'create', 'update', 'delete'], '', ['endpoints']),
+    rule(['create'], '', ['endpoints/restricted']),
+    eventsRule,
+  ],
+  'endpointslice-controller': [
+    rule(READ, '', ['services', 'pods', 'nodes']),
+    rule(['update'], '', ['services/finalizers']),
+    rule([...READ, 'create', 'update', 'delete'], 'discovery.k8s.io', ['endpointslices']),
+    eventsRule,
+  ],
+  // Approves node requests it may (kubelet client and serving certificates) and signs for kube's signers.
+  'certificate-controller': [
+    rule(['get', 'list', 'watch', 'delete'], CERTIFICATES, ['certificatesigningrequests']),
+    rule(['update'], CERTIFICATES, ['certificatesigningrequests/status', 'certificatesigningrequests/approval']),
+    rule(['approve'], CERTIFICATES, ['signers'], [SIGNERS.kubeletClient, SIGNERS.kubeletServing]),
+    rule(['sign'], CERTIFICATES, ['signers'], [SIGNERS.legacyUnknown, SIGNERS.apiserverClient, SIGNERS.kubeletClient, SIGNERS.kubeletServing]),
+    rule(['create'], 'authorization.k8s.io', ['subjectaccessreviews']),
+    eventsRule,
+  ],
+  // CRD names and conditions, and deleting a deleted CRD's objects (of any kind) before its finalizer goes.
+  'apiextensions-controller': [
+    rule([...READ, 'update'], 'apiextensions.k8s.io', ['customresourcedefinitions']),
+    rule(['update'], 'apiextensions.k8s.io', ['customresourcedefinitions/status']),
+    rule(['list', 'delete'], '*', ['*']),
   ],
   'mesh-controller': [
     rule(READ, '', ['pods', 'namespaces', 'serviceaccounts']),

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiClient } from '../model/api-client.js';
 import { ApiResources, DISCOVERY_ACCEPT, parseAggregatedDiscovery } from '../model/discovery.js';
 import { WatchHub } from '../model/watch-hub.js';
+import { fetchWhoAmI, type WhoAmI } from '../model/whoami.js';
 import { SessionContext, type ConsoleSession } from './context.js';
 import { Login } from './login.js';
 import { forgetToken, loadNamespace, loadToken, saveNamespace, saveToken } from './session.js';
@@ -49,6 +50,7 @@ function Session({ token, onLogout }: { token: string; onLogout: (why?: string) 
   const api = useMemo(() => new ApiClient(token, undefined, () => onLogout('The API server no longer accepts the token (401): log in again.')), [token]);
   const hub = useMemo(() => new WatchHub(api), [api]);
   const [resources, setResources] = useState<ApiResources | null>(null);
+  const [user, setUser] = useState<WhoAmI | string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [namespace, setNs] = useState(() => loadNamespace());
 
@@ -57,6 +59,10 @@ function Session({ token, onLogout }: { token: string; onLogout: (why?: string) 
     Promise.all([api.request('/api', { accept: DISCOVERY_ACCEPT }), api.request('/apis', { accept: DISCOVERY_ACCEPT })])
       .then(([core, groups]) => live && setResources(new ApiResources([...parseAggregatedDiscovery(core), ...parseAggregatedDiscovery(groups)])))
       .catch((e: Error) => live && setError(`Discovery failed: ${e.message}`));
+    // The console works without it: a refused review only leaves the user unnamed.
+    fetchWhoAmI(api)
+      .then((w) => live && setUser(w))
+      .catch((e: Error) => live && setUser(`identity unknown: ${e.message}`));
     return () => {
       live = false;
       hub.close();
@@ -69,6 +75,7 @@ function Session({ token, onLogout }: { token: string; onLogout: (why?: string) 
     api,
     hub,
     resources,
+    user: user ?? 'asking who you are…',
     namespace,
     setNamespace: (ns) => {
       saveNamespace(ns);

@@ -1,6 +1,7 @@
 // The frame around the views: navigation, the namespace the views look at,
-// logging out, and routing to the view the URL names.
+// who is logged in, logging out, and routing to the view the URL names.
 
+import { whoAmIText } from '../model/whoami.js';
 import { useSession } from './context.js';
 import { NamespaceSelect } from './namespace-select.js';
 import { href, useRoute } from './router.js';
@@ -24,7 +25,7 @@ const NAV: { parts: string[]; label: string }[] = [
 ];
 
 export function Shell() {
-  const { logout } = useSession();
+  const { logout, user } = useSession();
   const route = useRoute();
   const [view, sub] = route.parts;
   const current = view ? [view, ...(view === 'workloads' ? [sub ?? 'compute'] : [])].join('/') : 'workloads/compute';
@@ -40,6 +41,9 @@ export function Shell() {
           ))}
         </nav>
         <NamespaceSelect />
+        <span class="whoami" data-testid="whoami" data-known={typeof user !== 'string'} title={typeof user === 'string' ? user : whoAmIText(user)}>
+          {typeof user === 'string' ? user : whoAmIText(user)}
+        </span>
         <button type="button" class="logout" onClick={logout}>
           Log out
         </button>

@@ -18,7 +18,7 @@ import { startTestApi, type TestApi } from '../../client/testing.js';
 import { Scheduler, registryBinder } from '../../scheduler/index.js';
 import { startBatchControllers, type Clock } from '../batch/index.js';
 import { runCoreControllers } from '../core/index.js';
-import { ServiceAllocator, serviceAdmissionPlugins, serviceRanges, startServiceControllers } from '../services/index.js';
+import { ServiceAllocator, StoredAddressBook, serviceAdmissionPlugins, serviceRanges, startServiceControllers } from '../services/index.js';
 import { startAppsControllers } from './index.js';
 
 export interface WorkloadTestEnv {
@@ -37,7 +37,8 @@ export interface WorkloadTestOptions {
 
 export async function startWorkloadEnv(opts: WorkloadTestOptions = {}): Promise<WorkloadTestEnv> {
   const api = await startTestApi([...coreDefinitions, ...appsDefinitions, ...batchDefinitions, endpointSliceDefinition, ingressDefinition]);
-  for (const p of serviceAdmissionPlugins(api.registry, new ServiceAllocator(serviceRanges()))) api.admission.register(p);
+  const allocator = new ServiceAllocator(serviceRanges(), new StoredAddressBook(api.registry));
+  for (const p of serviceAdmissionPlugins(api.registry, allocator)) api.admission.register(p);
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
   const { client } = api;
@@ -45,7 +46,7 @@ export async function startWorkloadEnv(opts: WorkloadTestOptions = {}): Promise<
   const running: Promise<unknown>[] = [runCoreControllers(client, abort.signal, { log: silentLogger })];
   if (on.apps) running.push(startAppsControllers(client, abort.signal, { log: silentLogger }));
   if (on.batch) running.push(startBatchControllers(client, abort.signal, { log: silentLogger, clock: opts.clock, podFailureBackoffMs: opts.podFailureBackoffMs ?? 50 }));
-  if (on.services) running.push(startServiceControllers(client, abort.signal, { log: silentLogger }));
+  if (on.services) running.push(startServiceControllers(client, abort.signal, { log: silentLogger, allocator }));
   const nodes = opts.nodes ?? 3;
   let agent: InProcessAgent | undefined;
   if (nodes > 0) {

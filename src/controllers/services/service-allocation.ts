@@ -4,12 +4,12 @@
 // at random among the free ones. Runs as a mutating admission plugin, so the
 // object is written with its addresses in the same write.
 //
-// What is taken comes from the watch cache (every Service's clusterIP and
-// nodePorts) plus what this plugin handed out that the cache does not show
-// yet; the check-and-reserve step has no await in it, so two concurrent
-// creates never get the same address. A deleted Service's values are free
-// once the cache no longer lists it. Replicas sharing etcd each keep their
-// own reservations (see the report: a cross-replica race is possible there).
+// Every address is claimed in the AddressBook (an IPAddress object, a node
+// port record) before the Service is stored; storage creates a record only if
+// none exists, so two creates, on one replica or on several sharing etcd,
+// never get the same address. A random pick that loses such a race picks
+// again. Records go when their Service goes (address-repair.ts), which also
+// cleans up the records of writes that failed after the claim.
 
 import { fieldError, internalError, invalid, type FieldError } from '../../api/errors.js';
 import { formatIpv4, parseCidr, parseIpv4, type Ipv4Cidr } from '../../api/compute/cidr.js';
@@ -17,24 +17,21 @@ import { isPlainObject, type KObject } from '../../api/object.js';
 import { usesNodePorts } from '../../api/core/service-validation.js';
 import type { AdmissionPlugin } from '../../registry/admission.js';
 import type { Registry } from '../../registry/registry.js';
+import type { AddressBook, AddressKind, ServiceRef } from './address-book.js';
 import type { ServiceRanges } from './service-ranges.js';
 
 type Obj = Record<string, unknown>;
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isPlainObject) : []);
-const PENDING_TTL_MS = 30_000;
+/** Random picks that lose a race to another writer are retried this many times before giving up. */
+const MAX_PICKS = 32;
 
-interface Pending {
-  ips: string[];
-  ports: number[];
-  at: number;
-}
-
-interface Taken {
+export interface ServiceAddresses {
   ips: Set<string>;
   ports: Set<number>;
 }
 
-function takenBy(svc: KObject): Taken {
+/** The cluster IPs and node ports a Service holds. */
+export function addressesOf(svc: KObject): ServiceAddresses {
   const spec = isPlainObject(svc.spec) ? svc.spec : {};
   const ips = new Set<string>();
   for (const ip of [spec.clusterIP, ...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [])]) if (typeof ip === 'string' && ip !== 'None' && ip) ips.add(ip);
@@ -43,12 +40,16 @@ function takenBy(svc: KObject): Taken {
   return { ips, ports };
 }
 
+export const serviceRefOf = (svc: KObject): ServiceRef => ({ namespace: svc.metadata.namespace ?? '', name: svc.metadata.name ?? '', uid: svc.metadata.uid });
+
 export class ServiceAllocator {
   private readonly cidr: Ipv4Cidr;
   private readonly size: number;
-  private readonly pending = new Map<string, Pending>();
 
-  constructor(readonly ranges: ServiceRanges) {
+  constructor(
+    readonly ranges: ServiceRanges,
+    readonly book: AddressBook,
+  ) {
     this.cidr = parseCidr(ranges.clusterIPRange)!;
     this.size = 2 ** (32 - this.cidr.prefix);
   }
@@ -58,89 +59,113 @@ export class ServiceAllocator {
     return formatIpv4(this.cidr.base + 1);
   }
 
-  private inRange(ip: string): boolean {
+  inRange(ip: string): boolean {
     const n = parseIpv4(ip);
     // The network and broadcast addresses are never handed out.
     return n !== undefined && n > this.cidr.base && n < this.cidr.base + this.size - 1;
   }
 
-  /** Fills in and checks spec.clusterIP(s) and nodePorts; throws 422 (or 500 when a range is full). Synchronous on purpose. */
-  assign(svc: KObject, old: KObject | undefined, existing: readonly KObject[], dryRun: boolean): void {
+  inPortRange(port: number): boolean {
+    return port >= this.ranges.nodePorts.min && port <= this.ranges.nodePorts.max;
+  }
+
+  /**
+   * Fills in and checks spec.clusterIP(s) and nodePorts, claiming each new address; throws
+   * 422 (or 500 when a range is full), after releasing what this call claimed. (A write that
+   * fails later leaves its records to the repair.)
+   */
+  async assign(svc: KObject, old: KObject | undefined, dryRun: boolean): Promise<void> {
+    const made: { kind: AddressKind; address: string; uid: string }[] = [];
+    try {
+      await this.assignClaiming(svc, old, dryRun, made);
+    } catch (e) {
+      for (const m of made) await this.book.release(m.kind, m.address, m.uid);
+      throw e;
+    }
+  }
+
+  private async assignClaiming(svc: KObject, old: KObject | undefined, dryRun: boolean, made: { kind: AddressKind; address: string; uid: string }[]): Promise<void> {
     const spec = (isPlainObject(svc.spec) ? svc.spec : (svc.spec = {})) as Obj;
-    const uid = svc.metadata.uid ?? '';
-    const taken = this.taken(existing, uid);
-    const mine = old ? takenBy(old) : { ips: new Set<string>(), ports: new Set<number>() };
-    const reserved: Pending = { ips: [], ports: [], at: Date.now() };
+    const owner = serviceRefOf(svc);
+    const mine = old ? addressesOf(old) : { ips: new Set<string>(), ports: new Set<number>() };
     const errs: FieldError[] = [];
-    const name = svc.metadata.name ?? '';
+    // A requested address is free when no record names another Service (dry runs claim nothing).
+    const take = async (kind: AddressKind, address: string, taken: Map<string, { holder?: ServiceRef }>): Promise<boolean> => {
+      if (dryRun) {
+        const h = taken.get(address)?.holder;
+        return !taken.has(address) || (!!h && h.namespace === owner.namespace && h.name === owner.name);
+      }
+      const c = await this.book.claim(kind, address, owner);
+      if (c.outcome === 'created') made.push({ kind, address, uid: c.uid });
+      return c.outcome !== 'taken';
+    };
     if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
       const asked = typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? spec.clusterIP : undefined;
       if (asked && parseIpv4(asked) === undefined) return; // validation names the bad value
       if (asked && !mine.ips.has(asked)) {
         if (!this.inRange(asked)) {
           errs.push(fieldError.invalid('spec.clusterIPs', [asked], `failed to allocate IP ${asked}: the provided IP (${asked}) is not in the valid range. The range of valid IPs is ${this.ranges.clusterIPRange}`));
-        } else if (taken.ips.has(asked)) errs.push(fieldError.invalid('spec.clusterIPs', [asked], `failed to allocate IP ${asked}: provided IP is already allocated`));
-        else reserved.ips.push(asked);
+        } else if (!(await take('ip', asked, await this.book.records('ip')))) {
+          errs.push(fieldError.invalid('spec.clusterIPs', [asked], `failed to allocate IP ${asked}: provided IP is already allocated`));
+        }
       } else if (!asked) {
-        const ip = this.freeIP(taken.ips);
-        if (!ip) throw internalError('failed to allocate a serviceIP: range is full');
-        spec.clusterIP = ip;
-        reserved.ips.push(ip);
+        spec.clusterIP = await this.pick('ip', (taken, skip) => this.freeIP(taken, skip), take, 'failed to allocate a serviceIP: range is full');
       }
       if (typeof spec.clusterIP === 'string' && spec.clusterIP) spec.clusterIPs = [spec.clusterIP];
     }
     if (usesNodePorts(spec)) {
       const { min, max } = this.ranges.nodePorts;
       const ports = list(spec.ports);
-      // A port number and protocol pair of one Service may share a node port (TCP and UDP on 53).
-      const byPort = new Map<number, number>();
+      const claimed = new Set<number>();
+      const asked = (p: Obj) => (typeof p.nodePort === 'number' && p.nodePort > 0 ? p.nodePort : undefined);
       ports.forEach((p, i) => {
-        const asked = typeof p.nodePort === 'number' && p.nodePort > 0 ? p.nodePort : undefined;
-        if (asked === undefined || mine.ports.has(asked) || reserved.ports.includes(asked)) return;
-        const path = `spec.ports[${i}].nodePort`;
-        if (asked < min || asked > max) errs.push(fieldError.invalid(path, asked, `provided port is not in the valid range. The range of valid ports is ${min}-${max}`));
-        else if (taken.ports.has(asked)) errs.push(fieldError.invalid(path, asked, 'provided port is already allocated'));
-        else reserved.ports.push(asked);
+        const n = asked(p);
+        if (n !== undefined && !mine.ports.has(n) && !this.inPortRange(n)) errs.push(fieldError.invalid(`spec.ports[${i}].nodePort`, n, `provided port is not in the valid range. The range of valid ports is ${min}-${max}`));
       });
+      // Nothing more is claimed for a Service that will be refused.
+      if (errs.length) throw invalid('Service', '', svc.metadata.name ?? '', errs);
+      for (const [i, p] of ports.entries()) {
+        const n = asked(p);
+        if (n === undefined || mine.ports.has(n) || claimed.has(n)) continue;
+        if (!(await take('port', String(n), await this.book.records('port')))) errs.push(fieldError.invalid(`spec.ports[${i}].nodePort`, n, 'provided port is already allocated'));
+        else claimed.add(n);
+      }
+      // A port number of one Service may share a node port across protocols (TCP and UDP on 53).
+      const byPort = new Map<number, number>();
       for (const p of ports) {
         if (typeof p.nodePort === 'number' && p.nodePort > 0) continue;
-        const same = byPort.get(Number(p.port));
-        const port = same ?? this.freePort(taken.ports, new Set([...reserved.ports, ...mine.ports]));
-        if (port === undefined) throw internalError(`failed to allocate a nodePort: range is full`);
+        let port = byPort.get(Number(p.port));
+        if (port === undefined) {
+          const skipMine = new Set([...claimed, ...mine.ports].map(String));
+          port = Number(await this.pick('port', (taken, skip) => this.freePort(taken, new Set([...skip, ...skipMine])), take, 'failed to allocate a nodePort: range is full'));
+          claimed.add(port);
+        }
         p.nodePort = port;
         byPort.set(Number(p.port), port);
-        if (!reserved.ports.includes(port)) reserved.ports.push(port);
       }
     }
-    if (errs.length) throw invalid('Service', '', name, errs);
-    if (!dryRun && (reserved.ips.length || reserved.ports.length)) this.pending.set(uid, reserved);
+    if (errs.length) throw invalid('Service', '', svc.metadata.name ?? '', errs);
   }
 
-  private taken(existing: readonly KObject[], self: string): Taken {
-    const ips = new Set<string>();
-    const ports = new Set<number>();
-    const listed = new Set<string>();
-    for (const s of existing) {
-      listed.add(s.metadata.uid ?? '');
-      if (s.metadata.uid === self) continue;
-      const t = takenBy(s);
-      for (const ip of t.ips) ips.add(ip);
-      for (const p of t.ports) ports.add(p);
+  /** Picks a free address at random and claims it, picking again when another writer took it first. */
+  private async pick(
+    kind: AddressKind,
+    free: (taken: Map<string, unknown>, skip: Set<string>) => string | undefined,
+    take: (kind: AddressKind, address: string, taken: Map<string, { holder?: ServiceRef }>) => Promise<boolean>,
+    fullMessage: string,
+  ): Promise<string> {
+    const lost = new Set<string>();
+    for (let i = 0; i < MAX_PICKS; i++) {
+      const taken = await this.book.records(kind);
+      const candidate = free(taken, lost);
+      if (candidate === undefined) throw internalError(fullMessage);
+      if (await take(kind, candidate, taken)) return candidate;
+      lost.add(candidate);
     }
-    const now = Date.now();
-    for (const [uid, p] of this.pending) {
-      if (listed.has(uid) || now - p.at > PENDING_TTL_MS) {
-        this.pending.delete(uid);
-        continue;
-      }
-      if (uid === self) continue;
-      for (const ip of p.ips) ips.add(ip);
-      for (const port of p.ports) ports.add(port);
-    }
-    return { ips, ports };
+    throw internalError(`${fullMessage.replace(/: range is full$/, '')}: too many concurrent allocations, try again`);
   }
 
-  private freeIP(taken: Set<string>): string | undefined {
+  private freeIP(taken: Map<string, unknown>, skip: Set<string>): string | undefined {
     const usable = this.size - 2;
     if (usable <= 0) return undefined;
     // Random start, then walk: O(1) while the range is sparse, complete when it is not.
@@ -149,18 +174,18 @@ export class ServiceAllocator {
       const ip = formatIpv4(this.cidr.base + 1 + ((start + i) % usable));
       // The first address is kept for the `kubernetes` Service.
       if (ip === this.firstIP()) continue;
-      if (!taken.has(ip)) return ip;
+      if (!taken.has(ip) && !skip.has(ip)) return ip;
     }
     return undefined;
   }
 
-  private freePort(taken: Set<number>, also: Set<number>): number | undefined {
+  private freePort(taken: Map<string, unknown>, skip: Set<string>): string | undefined {
     const { min, max } = this.ranges.nodePorts;
     const span = max - min + 1;
     const start = Math.floor(Math.random() * span);
     for (let i = 0; i < span; i++) {
-      const port = min + ((start + i) % span);
-      if (!taken.has(port) && !also.has(port)) return port;
+      const port = String(min + ((start + i) % span));
+      if (!taken.has(port) && !skip.has(port)) return port;
     }
     return undefined;
   }
@@ -174,10 +199,9 @@ export function serviceAllocationAdmission(registry: Registry, allocator: Servic
       if (!a.obj || a.ctx.subresource === 'status') return;
       const store = registry.forKind('', 'Service');
       if (!store) return;
-      const existing = (await store.list(undefined, { resourceVersion: '0' })).items;
       // A create of a name that exists fails in storage with AlreadyExists; allocating first would answer "IP taken".
-      if (a.operation === 'CREATE' && existing.some((s) => s.metadata.namespace === a.namespace && s.metadata.name === a.obj!.metadata.name)) return;
-      allocator.assign(a.obj, a.old, existing, a.ctx.dryRun);
+      if (a.operation === 'CREATE' && (await store.list(a.namespace, { resourceVersion: '0', fieldSelector: `metadata.name=${a.obj.metadata.name}` })).items.length) return;
+      await allocator.assign(a.obj, a.old, a.ctx.dryRun);
     },
   };
 }
