@@ -223,7 +223,7 @@ export function runClientConformance(label: string, opts: ConformanceOptions): v
         // Only the control plane writes it: every client's write is refused with a reason.
         const forbidden = await refused(d.patch(kind, ns, wl, 'merge', { metadata: { labels: { team: 'x' } } }), 403);
         assert.equal(forbidden.reason, 'Forbidden');
-        assert.match(forbidden.message, /managed by the control plane/);
+        assert.match(forbidden.detail, /managed by the control plane/);
         await refused(d.patch(kind, ns, wl, 'json', [{ op: 'add', path: '/metadata/labels/team', value: 'x' }]), 403);
         await refused(d.patch(kind, ns, wl, 'strategic', { metadata: { labels: { team: 'x' } } }), 415);
         await refused(replaceFresh(d, kind, ns, wl, (o) => (o.metadata.labels = { ...o.metadata.labels, team: 'x' })), 403);

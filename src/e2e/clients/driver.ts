@@ -85,9 +85,10 @@ export class ClientApiError extends Error {
     readonly client: string,
     readonly code: number,
     readonly reason: string,
-    message: string,
+    /** The server's message, as the client reported it. */
+    readonly detail: string,
   ) {
-    super(`${client}: ${code} ${reason}: ${message}`);
+    super(`${client}: ${code} ${reason}: ${detail}`);
   }
 }
 

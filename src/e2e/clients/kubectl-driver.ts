@@ -52,6 +52,7 @@ class KubectlWatch implements ClientWatch {
   error?: string;
   ended = false;
   stderr = '';
+  private stopping = false;
   private readonly exited: Promise<void>;
 
   constructor(private readonly child: ChildProcess) {
@@ -65,7 +66,8 @@ class KubectlWatch implements ClientWatch {
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         this.ended = true;
-        if (code !== 0 && signal === null) this.error ??= `kubectl exited with ${code}: ${this.stderr}`;
+        // kubectl catches SIGTERM and exits 1: only an exit nobody asked for is a failure.
+        if (code !== 0 && signal === null && !this.stopping) this.error ??= `kubectl exited with ${code}: ${this.stderr}`;
         resolve();
       }),
     );
@@ -82,6 +84,7 @@ class KubectlWatch implements ClientWatch {
   }
 
   async disconnect(): Promise<void> {
+    this.stopping = true;
     if (!this.ended) this.child.kill('SIGTERM');
     await this.exited;
   }

@@ -14,13 +14,13 @@ export const PYTHON = '/usr/bin/python3';
 export const PYTHON_DRIVER = fileURLToPath(new URL('../../../src/e2e/clients/python-driver.py', import.meta.url));
 
 /** Why the official Python client cannot be driven on this machine, or undefined when it can. */
-export function pythonClientProblem(): string | undefined {
+export function pythonClientProblem(python = PYTHON): string | undefined {
   if (!existsSync(PYTHON_DRIVER)) return `the Python driver script is missing at ${PYTHON_DRIVER}`;
-  const r = spawnSync(PYTHON, ['-c', 'import kubernetes'], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', 'import kubernetes'], { encoding: 'utf8' });
   if (r.status === 0) return undefined;
   const why = (r.error?.message ?? r.stderr ?? '').trim().split('\n').at(-1);
   return (
-    `the official Python Kubernetes client is not installed: \`${PYTHON} -c 'import kubernetes'\` failed (${why}). ` +
+    `the official Python Kubernetes client is not installed: \`${python} -c 'import kubernetes'\` failed (${why}). ` +
     `Install the Debian package python3-kubernetes (apt-get install python3-kubernetes); ` +
     `npm test installs it itself when run as root with apt-get (scripts/prereqs.mjs).`
   );
