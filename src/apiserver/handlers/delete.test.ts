@@ -58,6 +58,16 @@ describe('DELETE answers', () => {
     assert.deepEqual([s.status, s.body.details], [200, { name: 'gang', group: 'scheduling.k8s.io', kind: 'workloads', uid: swl.metadata.uid }]);
   });
 
+  it('refusals name the resource as kube does: details.kind is the resource, no empty group', async () => {
+    const missing = await del(`${ns}/configmaps/missing`);
+    assert.deepEqual([missing.status, missing.body.reason, missing.body.details], [404, 'NotFound', { name: 'missing', kind: 'configmaps' }]);
+    await created(`${ns}/configmaps`, { metadata: { name: 'guarded' } });
+    const r = await c.send('DELETE', `${ns}/configmaps/guarded`, { preconditions: { uid: 'not-its-uid' } });
+    assert.deepEqual([r.status, (r.body as Obj).reason, (r.body as Obj).details], [409, 'Conflict', { name: 'guarded', kind: 'configmaps' }]);
+    const gone = await del('/apis/scheduling.k8s.io/v1alpha1/namespaces/default/workloads/missing');
+    assert.deepEqual(gone.body.details, { name: 'missing', group: 'scheduling.k8s.io', kind: 'workloads' });
+  });
+
   it('a dry-run delete answers the same and leaves the object', async () => {
     await created(`${ns}/configmaps`, { metadata: { name: 'kept' } });
     const r = await del(`${ns}/configmaps/kept?dryRun=All`);
