@@ -154,7 +154,7 @@ class PythonWatch implements ClientWatch {
 }
 
 /** How long the first watch runs before the server ends it (the disconnect the scenarios resume from). */
-const FIRST_WATCH_SECONDS = 6;
+const FIRST_WATCH_SECONDS = 8;
 
 export class PythonDriver implements ClientDriver {
   readonly name = 'python';
