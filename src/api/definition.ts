@@ -82,6 +82,13 @@ export interface ResourceDefinition {
   strategy?: Strategy;
   /** Core kinds accept strategic merge patch; custom kinds answer 415 as for CRDs. */
   strategicMerge?: boolean;
+  /**
+   * A delete that removes the object at once answers with the object (kube's
+   * ReturnDeletedObject: pods, service accounts...); otherwise with a Status
+   * `Success` naming it. An object left in place (finalizers, grace) is always
+   * returned as it now is.
+   */
+  returnDeletedObject?: boolean;
   verbs?: Verb[];
   /** How metadata.name is validated (default: DNS-1123 subdomain). */
   nameFormat?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';

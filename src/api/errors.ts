@@ -63,18 +63,19 @@ export class ApiError extends Error {
   }
 }
 
+/** Status details as kube fills them for a resource: the group only when there is one, `kind` the resource (plural), as kube writes it. */
+const resourceDetails = (name: string, group: string, kind: string): StatusDetails => (group ? { name, group, kind } : { name, kind });
+
 /** `resource` is the qualified resource, e.g. `workloads.kuma.io` or `pods`. */
 export const notFound = (resource: string, name: string, group = '', kind = resource.split('.')[0]) =>
-  new ApiError(404, 'NotFound', `${resource} "${name}" not found`, { name, group, kind });
+  new ApiError(404, 'NotFound', `${resource} "${name}" not found`, resourceDetails(name, group, kind));
 
 export const alreadyExists = (resource: string, name: string, group = '', kind = resource.split('.')[0]) =>
-  new ApiError(409, 'AlreadyExists', `${resource} "${name}" already exists`, { name, group, kind });
+  new ApiError(409, 'AlreadyExists', `${resource} "${name}" already exists`, resourceDetails(name, group, kind));
 
 export const conflict = (resource: string, name: string, why: string, group = '', kind = resource.split('.')[0], causes?: StatusCause[]) =>
   new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name}": ${why}`, {
-    name,
-    group,
-    kind,
+    ...resourceDetails(name, group, kind),
     ...(causes ? { causes } : {}),
   });
 

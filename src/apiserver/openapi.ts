@@ -391,7 +391,7 @@ function resourcePaths(c: CompiledDefinition, name: string): Json {
         responses(['200', '201'], name), { requestBody: patchBody(!!d.strategicMerge) }),
     delete:
       has('delete') &&
-      op('delete', `delete${gvw}${ns}${d.kind}`, `Delete a ${d.kind}.`, DELETE, responses(['200', '202'], STATUS), deleteBody),
+      op('delete', `delete${gvw}${ns}${d.kind}`, `Delete a ${d.kind}.`, DELETE, responses(['200', '202'], d.returnDeletedObject ? name : STATUS), deleteBody),
   });
   if (d.namespaced) {
     path(`${root}/${d.plural}`, [PRETTY], { get: has('list') && list(`${d.kind}ForAllNamespaces`, `${d.plural} in all namespaces`) });

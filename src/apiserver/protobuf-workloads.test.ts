@@ -82,6 +82,20 @@ describe('protobuf bodies of workload kinds', () => {
     assert.deepEqual(decodeKubeProtobuf(body).spec, { ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' }], selector: { app: 'web' }, type: 'ClusterIP' });
   });
 
+  it('decodes an Ingress as kubectl create ingress sends it: rules, paths, service backends, TLS', () => {
+    const backend: Field[] = [[4, [[1, 'web'], [2, [[2, { varint: 80 }]]]]]];
+    const body = envelope('networking.k8s.io/v1', 'Ingress', [
+      [1, [[1, 'ing'], [3, 'default']]],
+      [2, [[3, [[1, 'foo.com'], [2, [[1, [[1, [[1, '/'], [2, backend], [3, 'Exact']]]]]]]]], [2, [[1, 'foo.com'], [2, 'tls-secret']]], [4, 'nginx']]],
+      [3, []],
+    ]);
+    assert.deepEqual(decodeKubeProtobuf(body).spec, {
+      rules: [{ host: 'foo.com', http: { paths: [{ path: '/', backend: { service: { name: 'web', port: { number: 80 } } }, pathType: 'Exact' }] } }],
+      tls: [{ hosts: ['foo.com'], secretName: 'tls-secret' }],
+      ingressClassName: 'nginx',
+    });
+  });
+
   it('refuses a pod-template field it does not decode with 415, naming it, rather than dropping it', () => {
     // Container field 15 (securityContext) is not described.
     const body = envelope('batch/v1', 'Job', [[1, [[1, 'j']]], [2, [[6, [[2, [[2, [[1, 'c'], [15, [[1, 'x']]]]]]]]]]]]);

@@ -1,7 +1,7 @@
 // Protobuf messages of the workload kinds kubectl creates through its typed
-// clients (`create deployment|job|cronjob|service`, `create job --from`):
-// apps/v1 Deployment, batch/v1 Job and CronJob, core/v1 Service, and the pod
-// template they carry. Field numbers are those of Kubernetes' generated.proto.
+// clients (`create deployment|job|cronjob|service|ingress`, `create job
+// --from`): apps/v1 Deployment, batch/v1 Job and CronJob, core/v1 Service,
+// networking.k8s.io/v1 Ingress, and the pod template they carry. Field numbers are those of Kubernetes' generated.proto.
 // The pod-level messages are strict: a field not described here is refused
 // with 415 (send JSON) rather than silently dropped.
 
@@ -229,6 +229,26 @@ export function workloadMessages(base: BaseMessages): Record<string, MessageSpec
     23: str('trafficDistribution'),
   };
 
+  const ingressBackend: MessageSpec = {
+    strict: 'IngressBackend',
+    3: msg('resource', { 1: str('apiGroup'), 2: str('kind'), 3: str('name') }),
+    4: msg('service', { 1: str('name'), 2: msg('port', { 1: str('name'), 2: i32('number') }) }),
+  };
+  const ingressSpec: MessageSpec = {
+    strict: 'IngressSpec',
+    1: msg('defaultBackend', ingressBackend),
+    2: msg('tls', { 1: strs('hosts'), 2: str('secretName') }, true),
+    3: msg(
+      'rules',
+      {
+        1: str('host'),
+        2: { name: 'ingressRuleValue', type: { 1: msg('http', { 1: msg('paths', { 1: str('path'), 2: msg('backend', ingressBackend), 3: str('pathType') }, true) }) }, inline: true },
+      },
+      true,
+    ),
+    4: str('ingressClassName'),
+  };
+
   // Status messages are accepted and dropped: kubectl sends them empty and the server owns status.
   const anyStatus: MessageSpec = {};
   void objectReference;
@@ -237,5 +257,6 @@ export function workloadMessages(base: BaseMessages): Record<string, MessageSpec
     'batch/v1/Job': { 1: msg('metadata', objectMeta), 2: msg('spec', jobSpec), 3: msg('status', anyStatus) },
     'batch/v1/CronJob': { 1: msg('metadata', objectMeta), 2: msg('spec', cronJobSpec), 3: msg('status', anyStatus) },
     'v1/Service': { 1: msg('metadata', objectMeta), 2: msg('spec', serviceSpec), 3: msg('status', anyStatus) },
+    'networking.k8s.io/v1/Ingress': { 1: msg('metadata', objectMeta), 2: msg('spec', ingressSpec), 3: msg('status', anyStatus) },
   };
 }

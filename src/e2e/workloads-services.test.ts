@@ -94,6 +94,14 @@ spec: {selector: {app: gated}, ports: [{name: web, port: 80, targetPort: http}]}
     assert.match(err, new RegExp(`spec\\.ports\\[0\\]\\.nodePort: Invalid value: ${port}: provided port is already allocated`));
   });
 
+  it('kubectl create ingress (a protobuf body): rules, backends and TLS as given', async () => {
+    assert.match(await k.ok(['create', 'ingress', 'ing', '--rule=foo.com/=web:80', '--rule=bar.com/*=web:http,tls=sec', '--class=nginx', '-n', NS]), /ingress\.networking\.k8s\.io\/ing created/);
+    const spec = JSON.parse(await k.ok(['get', 'ingress', 'ing', '-n', NS, '-o', 'jsonpath={.spec}']));
+    assert.deepEqual(spec.rules.map((r: { host: string }) => r.host), ['foo.com', 'bar.com']);
+    assert.deepEqual(spec.rules[1].http.paths[0], { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } });
+    assert.deepEqual([spec.tls, spec.ingressClassName], [[{ hosts: ['bar.com'], secretName: 'sec' }], 'nginx']);
+  });
+
   it('kubectl apply --prune with the default allowlist removes what left the manifest', async () => {
     const deployment = `apiVersion: apps/v1
 kind: Deployment

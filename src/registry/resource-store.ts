@@ -120,7 +120,7 @@ export class ResourceStore {
   }
 
   private notFound(name: string) {
-    return notFound(this.cd.qualified, name, this.cd.def.group, this.cd.def.kind);
+    return notFound(this.cd.qualified, name, this.cd.def.group);
   }
 
   private async read(ns: string | undefined, name: string): Promise<{ obj: KObject; kv: KeyValue } | undefined> {
@@ -191,7 +191,7 @@ export class ResourceStore {
       } catch (e) {
         if (isKeyExists(e)) {
           if (generated && attempt < 5) continue;
-          throw alreadyExists(this.cd.qualified, candidate.metadata.name!, def.group, def.kind);
+          throw alreadyExists(this.cd.qualified, candidate.metadata.name!, def.group);
         }
         throw e;
       }
@@ -249,7 +249,7 @@ export class ResourceStore {
       obj.metadata.name = name;
       const wanted = obj.metadata.resourceVersion;
       if (wanted && wanted !== old.metadata.resourceVersion) {
-        throw staleConflict(this.cd.qualified, name, def.group, def.kind);
+        throw staleConflict(this.cd.qualified, name, def.group);
       }
       this.applySubresourceRules(obj, old, opts);
       carryMetadata(obj, old);
@@ -276,13 +276,13 @@ export class ResourceStore {
         return { obj, warnings, created: false };
       } catch (e) {
         if (isRevisionMismatch(e) || isKeyNotFound(e)) {
-          if (opts.pinnedVersion) throw staleConflict(this.cd.qualified, name, def.group, def.kind);
+          if (wanted || opts.pinnedVersion) throw staleConflict(this.cd.qualified, name, def.group);
           continue;
         }
         throw e;
       }
     }
-    throw conflict(this.cd.qualified, name, 'too many concurrent updates; please try again', def.group, def.kind);
+    throw conflict(this.cd.qualified, name, 'too many concurrent updates; please try again', def.group);
   }
 
   /** status writes change only status; main-resource writes never change status. */
@@ -313,10 +313,10 @@ export class ResourceStore {
       const obj = clone(cur.obj);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== obj.metadata.uid) {
-        throw conflict(this.cd.qualified, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`, def.group, def.kind);
+        throw conflict(this.cd.qualified, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`, def.group);
       }
       if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-        throw conflict(this.cd.qualified, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`, def.group, def.kind);
+        throw conflict(this.cd.qualified, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`, def.group);
       }
       await this.deps.admission.validate({ operation: 'DELETE', def, namespace: ns, name, old: cur.obj, ctx });
       const wasDeleting = !!obj.metadata.deletionTimestamp;
@@ -369,7 +369,7 @@ export class ResourceStore {
         throw e;
       }
     }
-    throw conflict(this.cd.qualified, name, 'too many concurrent updates; please try again', def.group, def.kind);
+    throw conflict(this.cd.qualified, name, 'too many concurrent updates; please try again', def.group);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { OperationContext } from '../api/definition.js';
 import { badRequest, invalid, type FieldError } from '../api/errors.js';
 import { deepEqual, isPlainObject, jsonEqual, nowIso, own, type KObject } from '../api/object.js';
 import { pruneUnknown } from '../api/schema-validator.js';
+import { canonicalizeTimes } from '../api/time-fields.js';
 import { checkUntrusted } from '../api/untrusted-json.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/index.js';
 import type { CompiledDefinition } from './compiled-definition.js';
@@ -39,6 +40,9 @@ export function decodeChecks(cd: CompiledDefinition, obj: KObject, opts: WriteOp
   if (!isPlainObject(obj.metadata)) obj.metadata = {};
   const unknown: string[] = [];
   pruneUnknown(obj, cd.fullSchema, '', unknown);
+  // Timestamps as kube decodes (Go's RFC 3339 parse: a bad one is a 400) and stores them.
+  const badTime = canonicalizeTimes(obj, cd.fullSchema);
+  if (badTime) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${badTime}`);
   const problems = [...(opts.duplicateFields ?? []).map((f) => `duplicate field "${f}"`), ...unknown.map((f) => `unknown field "${f}"`)];
   if (problems.length === 0) return;
   if (opts.fieldValidation === 'Strict') {

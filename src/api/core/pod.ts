@@ -102,6 +102,7 @@ export const podDefinition: ResourceDefinition = defineResource({
   subresources: { status: true },
   extraSubresources: ['log', 'binding', 'eviction'],
   strategicMerge: true,
+  returnDeletedObject: true,
   columns: [
     nameColumn,
     { name: 'Ready', type: 'string', description: 'Ready containers out of all containers.', value: podReadyCell },

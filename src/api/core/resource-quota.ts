@@ -173,6 +173,7 @@ export const resourceQuotaDefinition: ResourceDefinition = defineResource({
   ),
   subresources: { status: true },
   strategicMerge: true,
+  returnDeletedObject: true,
   columns: [
     nameColumn,
     ageColumn,

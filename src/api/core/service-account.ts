@@ -33,6 +33,7 @@ export const serviceAccountDefinition: ResourceDefinition = defineResource({
   ),
   extraSubresources: ['token'],
   strategicMerge: true,
+  returnDeletedObject: true,
   columns: [
     nameColumn,
     {

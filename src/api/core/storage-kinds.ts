@@ -50,6 +50,7 @@ export const persistentVolumeClaimDefinition: ResourceDefinition = defineResourc
   shortNames: ['pvc'],
   namespaced: true,
   strategicMerge: true,
+  returnDeletedObject: true,
   description: "A user's request for storage. Stored and validated; no controller binds claims yet.",
   schema: Type.Object(
     {
@@ -104,6 +105,7 @@ export const persistentVolumeDefinition: ResourceDefinition = defineResource({
   shortNames: ['pv'],
   namespaced: false,
   strategicMerge: true,
+  returnDeletedObject: true,
   description: 'A piece of storage in the cluster. Stored and validated; no controller binds volumes yet.',
   schema: Type.Object(
     {

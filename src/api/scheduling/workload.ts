@@ -69,6 +69,8 @@ export const schedulingWorkloadDefinition: ResourceDefinition = defineResource({
   singular: 'workload',
   shortNames: ['swl'],
   namespaced: true,
+  // A built-in kind in Kubernetes (1.35 alpha), so strategic merge patch applies as for every built-in kind.
+  strategicMerge: true,
   description: 'The scheduling requirements of a multi-pod application: its pod groups and their policies (basic or gang).',
   schema: Type.Object({ spec: opt(SchedulingWorkloadSpecSchema) }, { description: 'A scheduling workload.' }),
   columns: [

@@ -3,6 +3,7 @@
 // They keep the schema files declarative and make a missing description stand out.
 
 import { Type, type TSchema } from '@sinclair/typebox';
+import { TIME_KEYWORD } from '../time-fields.js';
 
 type Opts = Record<string, unknown>;
 
@@ -17,10 +18,13 @@ export const opt = <T extends TSchema>(s: T) => Type.Optional(s);
 export const strEnum = (description: string, values: readonly string[], opts: Opts = {}) =>
   Type.String({ description, enum: [...values], ...opts });
 
-/** RFC 3339 timestamp; `null` is accepted because Go clients serialize zero times that way. */
-export const time = (description: string) => Type.String({ description, format: 'date-time', nullable: true });
+/**
+ * RFC 3339 timestamp; `null` is accepted because Go clients serialize zero times that way.
+ * Marked so writes store it as kube does (time-fields.ts); OpenAPI leaves the mark out.
+ */
+export const time = (description: string) => Type.String({ description, format: 'date-time', nullable: true, [TIME_KEYWORD]: 'seconds' });
 /** RFC 3339 timestamp with microseconds (kube's MicroTime). */
-export const microTime = (description: string) => Type.String({ description, format: 'date-time', nullable: true });
+export const microTime = (description: string) => Type.String({ description, format: 'date-time', nullable: true, [TIME_KEYWORD]: 'micro' });
 
 /** A map of string to string (labels, annotations, nodeSelector, ConfigMap data...). */
 export const stringMap = (description: string, opts: Opts = {}) =>

@@ -11,7 +11,7 @@ import { deleteOptionsFromBody, deleteOptionsFromQuery, listOptionsOf, validateD
 import { JSON_TYPE, writeJson } from '../response.js';
 import { respondObject } from './read.js';
 
-async function deleteOptionsOf(ctx: HandlerContext): Promise<{ opts: DeleteOptions; dryRun: boolean }> {
+async function deleteOptionsOf(ctx: HandlerContext): Promise<{ opts: DeleteOptions; dryRun: boolean; orphanDependents?: boolean }> {
   const raw = await ctx.body();
   let decoded;
   if (raw.length > 0) {
@@ -28,13 +28,31 @@ async function deleteOptionsOf(ctx: HandlerContext): Promise<{ opts: DeleteOptio
       preconditions: decoded.preconditions,
     },
     dryRun: decoded.dryRun.length > 0,
+    orphanDependents: decoded.orphanDependents,
   };
 }
 
+/**
+ * As kube-apiserver answers: an object removed at once is a Status `Success`
+ * naming it (details.kind is the resource, as kube fills it), unless the kind
+ * returns deleted objects; an object left in place (grace period, finalizers)
+ * comes back as it now is. The code is 200, except 202 for an object left in
+ * place when the client explicitly asked not to orphan dependents (kube keeps
+ * that quirk for old clients).
+ */
 export async function handleDelete(ctx: HandlerContext): Promise<void> {
-  const { opts, dryRun } = await deleteOptionsOf(ctx);
+  const { opts, dryRun, orphanDependents } = await deleteOptionsOf(ctx);
   const r = await ctx.store.delete(ctx.info.namespace, ctx.info.name!, opts, { user: ctx.user, dryRun });
-  respondObject(ctx, r.obj, r.deleted ? 200 : 202);
+  const def = ctx.store.cd.def;
+  if (r.deleted && !def.returnDeletedObject) {
+    const details: Record<string, string> = { name: r.obj.metadata.name! };
+    if (def.group) details.group = def.group;
+    details.kind = def.plural;
+    if (r.obj.metadata.uid) details.uid = r.obj.metadata.uid;
+    writeJson(ctx.res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details }, JSON_TYPE);
+    return;
+  }
+  respondObject(ctx, r.obj, !r.deleted && orphanDependents === false ? 202 : 200);
 }
 
 export async function handleDeleteCollection(ctx: HandlerContext): Promise<void> {
