@@ -37,6 +37,8 @@ export class WatchStream {
   private initialBytes = 0;
   private written = 0;
   private live = false;
+  /** Bytes written in the current (or, once flushed, the last) turn. */
+  private turnBytes = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -54,10 +56,20 @@ export class WatchStream {
     this.live = true;
   }
 
-  /** Queues a frame; frames written in the same turn go out together. */
+  /**
+   * Queues a frame; frames written in the same turn go out together. The first frame of a
+   * turn finds out whether the client took what earlier turns sent: if the backlog of live
+   * events is still over the bound, the watch is cut off instead.
+   */
   write(frame: Buffer): void {
     if (this.closed) return;
     if (!this.corked) {
+      // What the last turn sent may still be on its way out; everything before it was not taken.
+      if (this.live && this.liveBacklog() > this.limits.watchBufferBytes + this.turnBytes) {
+        this.cutOff();
+        return;
+      }
+      this.turnBytes = 0;
       this.corked = true;
       this.res.cork();
       due.add(this);
@@ -67,22 +79,17 @@ export class WatchStream {
       }
     }
     this.written += frame.length;
+    this.turnBytes += frame.length;
     if (!this.live) this.initialBytes += frame.length;
     this.res.write(frame);
   }
 
-  /** Sends the frames queued this turn, then cuts the watch off if its client has fallen too far behind. */
+  /** Sends the frames queued this turn. */
   flush(): void {
-    if (!this.uncork()) return;
-    if (this.live && !this.closed && this.liveBacklog() > this.limits.watchBufferBytes) this.cutOff();
-  }
-
-  private uncork(): boolean {
-    if (!this.corked) return false;
+    if (!this.corked) return;
     this.corked = false;
     due.delete(this);
     this.res.uncork();
-    return true;
   }
 
   /** Unsent bytes of live events: what is unsent, less what remains of the initial events (sent first). */
@@ -104,7 +111,7 @@ export class WatchStream {
   /** Sends what is queued and ends the response (the terminating chunk: a clean end of the watch). */
   end(): void {
     if (this.ended) return;
-    this.uncork();
+    this.flush();
     this.ended = true;
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
   }

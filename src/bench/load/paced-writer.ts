@@ -45,7 +45,7 @@ export function runPacedWrites(job: PacedWritesJob): Promise<PacedWritesResult> 
       const seq = sent++;
       inFlight++;
       const start = performance.now();
-      const body = configMap(`${job.namePrefix}${seq}`, job.payloadBytes, { t: String(process.hrtime.bigint()) });
+      const body = configMap(`${job.namePrefix}${seq}`, job.payloadBytes, { t: String(Number(process.hrtime.bigint())) });
       const req = request(url, {
         method: 'POST',
         agent,

@@ -14,9 +14,37 @@ interface Watcher {
   ended: boolean;
 }
 
-const NAME = /"name":"([^"]+)"/;
-const RV = /"resourceVersion":"(\d+)"/;
-const STAMP = /"t":"(\d+)"/;
+// Byte patterns scanned for in each event line (metadata.name and metadata.resourceVersion
+// come first in the object; `"t":"` is the writer's send stamp in its data).
+const NAME = Buffer.from('"name":"');
+const RV = Buffer.from('"resourceVersion":"');
+const STAMP = Buffer.from('"t":"');
+const TYPE_AT = '{"type":"'.length;
+const A = 'A'.charCodeAt(0);
+const M = 'M'.charCodeAt(0);
+const E = 'E'.charCodeAt(0);
+const QUOTE = 34;
+
+/** The digits after `pattern` in `line`, as a number (NaN when absent). */
+function numberAfter(line: Buffer, pattern: Buffer): number {
+  const at = line.indexOf(pattern);
+  if (at < 0) return NaN;
+  let n = 0;
+  for (let i = at + pattern.length; i < line.length; i++) {
+    const c = line[i] - 48;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function stringAfter(line: Buffer, pattern: Buffer): string | undefined {
+  const at = line.indexOf(pattern);
+  if (at < 0) return undefined;
+  const from = at + pattern.length;
+  const to = line.indexOf(QUOTE, from);
+  return to < 0 ? undefined : line.toString('latin1', from, to);
+}
 
 export class WatcherPool {
   private watchers: Watcher[] = [];
@@ -44,18 +72,17 @@ export class WatcherPool {
         if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
         this.watchers.push(w);
         resolve();
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          const now = process.hrtime.bigint();
-          buf += chunk;
+        let rest: Buffer | undefined;
+        res.on('data', (chunk: Buffer) => {
+          const now = Number(process.hrtime.bigint());
+          const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
           let start = 0;
           let nl: number;
-          while ((nl = buf.indexOf('\n', start)) >= 0) {
-            this.onLine(w, buf.slice(start, nl), now);
+          while ((nl = buf.indexOf(10, start)) >= 0) {
+            this.onLine(w, buf.subarray(start, nl), now);
             start = nl + 1;
           }
-          buf = buf.slice(start);
+          rest = start < buf.length ? buf.subarray(start) : undefined;
         });
         res.on('close', () => (w.ended = true));
       });
@@ -67,20 +94,21 @@ export class WatcherPool {
     });
   }
 
-  private onLine(w: Watcher, line: string, now: bigint): void {
-    if (!line.startsWith('{"type":"ADDED"') && !line.startsWith('{"type":"MODIFIED"')) {
-      if (line.startsWith('{"type":"ERROR"')) w.ended = true;
+  private onLine(w: Watcher, line: Buffer, now: number): void {
+    const t = line[TYPE_AT];
+    if (t !== A && t !== M) {
+      if (t === E) w.ended = true; // ERROR
       return;
     }
     this.lastEventAt = performance.now();
-    const rv = Number(RV.exec(line)?.[1] ?? 0);
-    if (rv <= w.lastRv) w.outOfOrder++;
+    const rv = numberAfter(line, RV);
+    if (!(rv > w.lastRv)) w.outOfOrder++;
     w.lastRv = rv;
-    const name = NAME.exec(line)?.[1];
-    const stamp = STAMP.exec(line)?.[1];
-    if (!name || !stamp || !name.startsWith(this.prefix)) return;
+    const name = stringAfter(line, NAME);
+    const stamp = numberAfter(line, STAMP);
+    if (!name || Number.isNaN(stamp) || !name.startsWith(this.prefix)) return;
     w.seen.add(name);
-    this.latencies.push(Number(now - BigInt(stamp)) / 1e6);
+    this.latencies.push((now - stamp) / 1e6);
   }
 
   /** Waits until every watcher has every expected object, or nothing came for `quietMs`; then closes them. */

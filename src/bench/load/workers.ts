@@ -15,9 +15,11 @@ export class LoadWorker {
   constructor(launcher: string[] = []) {
     // fork cannot take a launcher; node itself can be started under one with execPath/execArgv.
     const [cmd, ...prefix] = launcher;
+    // BENCH_PROFILE_LOAD=DIR profiles the load workers too.
+    const prof = process.env.BENCH_PROFILE_LOAD ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_LOAD] : [];
     this.child = cmd
-      ? fork(ENTRY, [], { execPath: cmd, execArgv: [...prefix, process.execPath], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-      : fork(ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      ? fork(ENTRY, [], { execPath: cmd, execArgv: [...prefix, process.execPath, ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : fork(ENTRY, [], { execArgv: prof, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
