@@ -7,7 +7,7 @@ import { startBaseline } from './baseline-server.js';
 import { BenchServer } from './bench-server.js';
 import type { HttpLoadResult, RequestSpec, Target } from './load/jobs.js';
 import { LoadWorker } from './load/workers.js';
-import { launcher, type Placement } from './machine.js';
+import { cpuMsOf, launcher, type Placement } from './machine.js';
 import { line, num } from './report.js';
 
 export interface ApiBenchOptions {
@@ -23,8 +23,11 @@ const CONNECTIONS = 64;
 const PAYLOAD = 64;
 const LIST_SIZE = 10_000;
 
-const note = (r: HttpLoadResult, base?: HttpLoadResult) =>
-  `p50 ${num(r.p50Ms)} ms, p99 ${num(r.p99Ms)} ms, client CPU ${num(r.cpu * 100)}%${base ? ` (${num(base.cpu * 100)}% on the baseline)` : ''}${r.failed ? `, ${r.failed} failed: ${r.firstError}` : ''}`;
+type Measured = HttpLoadResult & { serverUs?: number };
+const note = (r: Measured, base?: Measured) =>
+  `p50 ${num(r.p50Ms)} ms, p99 ${num(r.p99Ms)} ms` +
+  (r.serverUs !== undefined ? `, server CPU ${num(r.serverUs)} µs each${base?.serverUs !== undefined ? ` (baseline ${num(base.serverUs)} µs)` : ''}` : '') +
+  `, client CPU ${num(r.cpu * 100)}%${base ? ` (${num(base.cpu * 100)}% on the baseline)` : ''}${r.failed ? `, ${r.failed} failed: ${r.firstError}` : ''}`;
 
 export async function runApiBench(o: ApiBenchOptions): Promise<string[]> {
   const out: string[] = [];
@@ -39,7 +42,13 @@ export async function runApiBench(o: ApiBenchOptions): Promise<string[]> {
     const got = await server.client.send('GET', `${ns}/probe`);
     const baseline = await startBaseline({ ...server.servingCert(), objectJson: JSON.stringify(got.body) }, launcher(o.placement.server));
     const baseTarget: Target = { ...server.target, url: baseline.url };
-    const run = (target: Target, request: RequestSpec, seconds = o.seconds) => load.run({ kind: 'http', target, request, connections: CONNECTIONS, seconds });
+    // Each run also reports the server's CPU time per answered request: less noisy than rates on a shared machine.
+    const run = async (target: Target, request: RequestSpec, seconds = o.seconds) => {
+      const pid = target === baseTarget ? baseline.pid : server.pid;
+      const cpu0 = cpuMsOf(pid);
+      const r = await load.run({ kind: 'http', target, request, connections: CONNECTIONS, seconds });
+      return { ...r, serverUs: ((cpuMsOf(pid) - cpu0) * 1000) / r.ok };
+    };
     try {
       const create = (prefix: string): RequestSpec => ({ method: 'POST', path: ns, body: { namePrefix: prefix, payloadBytes: PAYLOAD } });
       const get: RequestSpec = { method: 'GET', path: `${ns}/probe` };

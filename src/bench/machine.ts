@@ -63,3 +63,18 @@ export function rssOf(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** CPU time (user + system) a process has used, in milliseconds, from /proc; NaN where there is none. */
+export function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')').
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture node runs on. */
+const CLOCK_TICKS = 100;

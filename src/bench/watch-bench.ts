@@ -7,7 +7,7 @@
 import { BenchServer } from './bench-server.js';
 import type { PacedWritesResult, WatchCollectResult } from './load/jobs.js';
 import { LoadWorker } from './load/workers.js';
-import { launcher, type Placement } from './machine.js';
+import { cpuMsOf, launcher, type Placement } from './machine.js';
 import { line, num } from './report.js';
 
 export interface WatchBenchOptions {
@@ -24,6 +24,8 @@ const PAYLOAD = 256;
 interface Round {
   writes: PacedWritesResult;
   watch: WatchCollectResult;
+  /** Server CPU time per create, fan-out included (less noisy than latency on a shared machine). */
+  serverMsPerWrite: number;
 }
 
 async function round(server: BenchServer, o: WatchBenchOptions, ns: string, watchers: number): Promise<Round> {
@@ -33,9 +35,10 @@ async function round(server: BenchServer, o: WatchBenchOptions, ns: string, watc
   const writer = new LoadWorker(launcher(o.placement.load));
   try {
     await watch.run({ kind: 'watch-open', target: server.target, path, resourceVersion: await server.listVersion(path), watchers, namePrefix: 'w-' });
-    const writes = await writer.run({ kind: 'paced-writes', target: server.target, path, namePrefix: 'w-', rate: o.rate, seconds: o.seconds, payloadBytes: PAYLOAD, maxInFlight: 256 });
+    const cpu0 = cpuMsOf(server.pid);
+    const writes = await writer.run({ kind: 'paced-writes', target: server.target, path, namePrefix: 'w-', rate: o.rate, seconds: o.seconds, payloadBytes: PAYLOAD, maxInFlight: 64 });
     const result = await watch.run({ kind: 'watch-collect', expected: writes.ok, quietMs: 10_000 });
-    return { writes, watch: result };
+    return { writes, watch: result, serverMsPerWrite: (cpuMsOf(server.pid) - cpu0) / writes.ok };
   } finally {
     watch.close();
     writer.close();
@@ -58,6 +61,7 @@ export async function runWatchBench(o: WatchBenchOptions): Promise<string[]> {
     return [
       line({ what: `watch delivery p50 (${what})`, value: many.watch.p50Ms, unit: 'ms', baseline: { value: one.watch.p50Ms, what: 'one watcher' }, ratio: 'times' }),
       line({ what: `watch delivery p99 (${what})`, value: many.watch.p99Ms, unit: 'ms', baseline: { value: one.watch.p99Ms, what: 'one watcher' }, ratio: 'times', goal: { on: 'value', atMost: 50, text: '≤ 50 ms' } }),
+      line({ what: `server CPU per create (${what})`, value: many.serverMsPerWrite * 1000, unit: 'µs', baseline: { value: one.serverMsPerWrite * 1000, what: 'one watcher' }, ratio: 'times' }),
       `  ${o.watchers} watchers: ${describe(many)}`,
       `  one watcher: ${describe(one)}`,
     ];
