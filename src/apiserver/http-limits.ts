@@ -6,8 +6,9 @@
 // arrived streams for as long as it likes.
 
 import type { Server } from 'node:https';
+import { DEFAULT_WATCH_LIMITS, type WatchStreamLimits } from './watch-stream.js';
 
-export interface HttpLimits {
+export interface HttpLimits extends WatchStreamLimits {
   /** Time allowed to receive a request's headers (node's headersTimeout). */
   headersTimeoutMs: number;
   /** Time allowed to receive a whole request, body included (node's requestTimeout). */
@@ -26,6 +27,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   keepAliveTimeoutMs: 90_000,
   checkIntervalMs: 2_000,
   maxHeaderBytes: 1024 * 1024,
+  ...DEFAULT_WATCH_LIMITS,
 };
 
 /** Options for `https.createServer` that must be set at construction. */

@@ -23,6 +23,12 @@ export class ApiMetrics {
     labelNames: ['group', 'resource'] as const,
     registers: [this.registry],
   });
+  readonly terminatedWatchers = new Counter({
+    name: 'apiserver_terminated_watchers_total',
+    help: 'Counter of watchers closed because they were not reading their events fast enough, by group and resource.',
+    labelNames: ['group', 'resource'] as const,
+    registers: [this.registry],
+  });
   /** Object counts per resource, read at scrape time (set by `countObjects`). */
   private objectCounts?: () => Iterable<[string, number]>;
   readonly objects = new Gauge({

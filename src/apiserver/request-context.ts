@@ -8,6 +8,7 @@ import type { FieldValidation, WriteOptions } from '../registry/write-pipeline.j
 import type { ResourceRequest } from './request-info.js';
 import type { IncludeObject } from './table.js';
 import { validateWriteOptions } from './request-options.js';
+import type { WatchStreamLimits } from './watch-stream.js';
 
 export interface HandlerContext {
   req: IncomingMessage;
@@ -18,6 +19,8 @@ export interface HandlerContext {
   user: UserInfo;
   /** The request's body, read and size-checked lazily. */
   body(): Promise<Buffer>;
+  /** For watches: the stream's limits (defaults when absent) and what to do when one is cut off. */
+  watch?: { limits?: Partial<WatchStreamLimits>; onCutOff(): void };
 }
 
 export function wantsTable(req: IncomingMessage): boolean {

@@ -4,7 +4,8 @@
 import { ApiError, methodNotAllowed, notFound } from '../api/errors.js';
 import type { HandlerContext } from './request-context.js';
 import { handleDelete, handleDeleteCollection } from './handlers/delete.js';
-import { handleGet, handleList, handleWatch, respondObject } from './handlers/read.js';
+import { handleGet, handleList, respondObject } from './handlers/read.js';
+import { handleWatch } from './handlers/watch.js';
 import { handleScaleGet, handleScaleWrite } from './handlers/scale.js';
 import { handleCreate, handlePatch, handleUpdate } from './handlers/write.js';
 

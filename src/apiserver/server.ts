@@ -24,6 +24,7 @@ import { warningHeaders, type HandlerContext } from './request-context.js';
 import { CustomHandlers, handleResource } from './resource-handler.js';
 import { DISCOVERY_TYPE, JSON_TYPE, writeError, writeJson } from './response.js';
 import type { StaticFiles } from './static-files.js';
+import type { WatchStreamLimits } from './watch-stream.js';
 
 export interface VersionInfo {
   major: string;
@@ -51,6 +52,8 @@ export interface ApiServerDeps {
   auditor?: Auditor;
   /** The web console's files, served at /console without credentials (default: the built bundle in dist/console/static). */
   console?: StaticFiles;
+  /** Bounds of each watch stream (defaults: DEFAULT_WATCH_LIMITS). */
+  watchLimits?: Partial<WatchStreamLimits>;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -232,6 +235,7 @@ export class ApiServer {
     const ctx: HandlerContext = { req, res, info, query, store, user, body: () => (body.promise ??= readBody(req)) };
     if (info.verb === 'watch') {
       const gauge = { group: info.group, resource: info.resource };
+      ctx.watch = { limits: this.deps.watchLimits, onCutOff: () => this.deps.metrics.terminatedWatchers.inc(gauge) };
       this.deps.metrics.watches.inc(gauge);
       this.openWatches.add(res);
       res.on('close', () => {

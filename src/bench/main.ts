@@ -1,113 +1,83 @@
-// `npm run bench`: API server throughput, each figure printed beside a baseline
-// measured in the same run (the raw storage engine), as a ratio, because this
-// machine is shared and noisy.
+// `npm run bench [-- SECTION...]`: what users see, each figure printed beside
+// a baseline measured in the same run (as a ratio, with its goal), because
+// this machine is shared and noisy. API sections run `workplane serve` as its
+// own process and load it from others, pinned apart where possible; the
+// scheduler, mesh, identity, compute and RBAC sections run in process.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startControlPlane } from '../controlplane/control-plane.js';
-import { serveOptions } from '../controlplane/options.js';
-import { openStore } from '../storage/open-store.js';
-import { JsonClient } from './http.js';
-import { runSchedulerBench } from './scheduler-bench.js';
-import { runMeshBench } from './mesh-bench.js';
+import { runApiBench } from './api-bench.js';
 import { runComputeBench } from './compute-bench.js';
+import { runEtcdBench } from './etcd-bench.js';
 import { runIdentityBench } from './identity-bench.js';
+import { machineFacts, pinSelf, placement } from './machine.js';
+import { runMeshBench } from './mesh-bench.js';
 import { runRbacBench } from './rbac-bench.js';
+import { runScaleBench } from './scale-bench.js';
+import { runSchedulerBench } from './scheduler-bench.js';
+import { runWatchBench } from './watch-bench.js';
 
-const N = Number(process.env.BENCH_N ?? 3000);
-const CONCURRENCY = 32;
+const env = (name: string, def: number) => {
+  const v = Number(process.env[name] ?? def);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
 
-async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
+const SECONDS = env('BENCH_SECONDS', 10);
+const RATE = env('BENCH_WATCH_RATE', 1000);
+const WATCHERS = env('BENCH_WATCHERS', 100);
+const OBJECTS = env('BENCH_OBJECTS', 100_000);
 
-async function rawStorageRate(kind: 'sqlite' | 'memory'): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-raw-'));
-  const store = await openStore({ kind, dataDir: dir });
-  const value = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'bench' }, data: { k: 'v'.repeat(64) } });
-  const t0 = performance.now();
-  await pool(N, CONCURRENCY, async (i) => {
-    await store.create(`/registry/core/configmaps/bench/cm-${i}`, value);
-  });
-  const rate = N / ((performance.now() - t0) / 1000);
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-  return rate;
-}
+const where = placement();
 
-async function apiRates(kind: 'sqlite' | 'memory') {
-  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-api-'));
-  const cp = await startControlPlane(serveOptions({ dataDir: dir, storage: kind, compactionIntervalSeconds: 0 }));
-  const c = new JsonClient(cp.url, cp.adminToken, cp.caPem);
-  await c.send('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
-  await c.send('POST', '/api/v1/namespaces', { metadata: { name: 'warmup' } });
-  // Warm up (JIT, TLS sessions, caches) so the first backend measured is not penalized.
-  await pool(500, CONCURRENCY, async (i) => {
-    await c.send('POST', '/api/v1/namespaces/warmup/configmaps', { metadata: { name: `w-${i}` }, data: { k: 'v' } });
-  });
-  const t0 = performance.now();
-  await pool(N, CONCURRENCY, async (i) => {
-    const r = await c.send('POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `cm-${i}` }, data: { k: 'v'.repeat(64) } });
-    if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
-  });
-  const create = N / ((performance.now() - t0) / 1000);
-  const t1 = performance.now();
-  const LISTS = 20;
-  for (let i = 0; i < LISTS; i++) {
-    const r = await c.send('GET', '/api/v1/namespaces/bench/configmaps');
-    if (r.status !== 200) throw new Error('list failed');
-  }
-  const listMs = (performance.now() - t1) / LISTS;
-  const t2 = performance.now();
-  await pool(N, CONCURRENCY, async (i) => {
-    const r = await c.send('PATCH', `/api/v1/namespaces/bench/configmaps/cm-${i}`, { data: { k: 'updated' } }, 'application/merge-patch+json');
-    if (r.status !== 200) throw new Error(`patch failed: ${r.status}`);
-  });
-  const patch = N / ((performance.now() - t2) / 1000);
-  c.close();
-  await cp.stop();
-  rmSync(dir, { recursive: true, force: true });
-  return { create, patch, listMs };
-}
+const OUT_OF_PROCESS = new Set(['api', 'watch', 'scale', 'etcd']);
 
-const fmt = (n: number) => n.toFixed(0).padStart(7);
+const SECTIONS: Record<string, { title: string; run: () => Promise<string[]> }> = {
+  api: { title: `API over HTTPS from another process (64 connections, ${SECONDS} s per figure), SQLite`, run: () => runApiBench({ placement: where, storage: 'sqlite', seconds: SECONDS }) },
+  watch: {
+    title: `Watch fan-out (${SECONDS} s of writes): SQLite, then memory storage (no fsync: the fan-out alone)`,
+    run: async () => [
+      ...(process.env.BENCH_WATCH_STORAGE === 'memory' ? [] : await runWatchBench({ placement: where, storage: 'sqlite', seconds: SECONDS, rate: RATE, watchers: WATCHERS })),
+      ...(process.env.BENCH_WATCH_STORAGE === 'sqlite' ? [] : await runWatchBench({ placement: where, storage: 'memory', seconds: SECONDS, rate: RATE, watchers: WATCHERS })),
+    ],
+  },
+  scale: { title: `Memory and restart, SQLite`, run: () => runScaleBench({ placement: where, storage: 'sqlite', objects: OBJECTS }) },
+  etcd: {
+    title: 'The same on etcd (one member, on the server cores)',
+    run: () => runEtcdBench({ placement: where, seconds: SECONDS, rate: RATE, watchers: WATCHERS, objects: process.env.BENCH_ETCD_SCALE ? OBJECTS : undefined }),
+  },
+  rbac: { title: 'Authorization', run: () => runRbacBench() },
+  scheduler: { title: 'Scheduler', run: () => runSchedulerBench() },
+  mesh: { title: 'Mesh workloads', run: () => runMeshBench({ startControllers: false }) },
+  identity: { title: 'Identity', run: () => runIdentityBench() },
+  compute: { title: 'Compute workloads', run: () => runComputeBench() },
+};
 
-const only = new Set((process.env.BENCH_ONLY ?? 'api,rbac,scheduler,mesh,compute,identity').split(','));
+const usage = `usage: npm run bench [-- SECTION...]
+sections: ${Object.keys(SECTIONS).join(' ')} (default: all, in that order)
+environment: BENCH_SECONDS (${SECONDS}) per throughput figure, BENCH_WATCH_RATE (${RATE}) creates/s and
+BENCH_WATCHERS (${WATCHERS}) for the watch figures, BENCH_OBJECTS (${OBJECTS}) for memory and restart,
+BENCH_ETCD_SCALE=1 to add memory and restart on etcd, BENCH_NO_PIN=1 to run unpinned`;
 
 async function main() {
-  if (only.has('api')) {
-    console.log(`== API server: ${N} objects, ${CONCURRENCY} concurrent clients over HTTPS (node ${process.versions.node})`);
-    for (const kind of ['memory', 'sqlite'] as const) {
-      const raw = await rawStorageRate(kind);
-      const api = await apiRates(kind);
-      console.log(`${kind.padEnd(7)} raw storage creates/s ${fmt(raw)} | API creates/s ${fmt(api.create)} (${((api.create / raw) * 100).toFixed(1)}% of raw) | API merge patches/s ${fmt(api.patch)} | list of ${N} ${api.listMs.toFixed(1)} ms`);
-    }
+  const args = process.argv.slice(2);
+  if (args.includes('-h') || args.includes('--help')) {
+    console.log(usage);
+    return;
   }
-  if (only.has('rbac')) {
-    console.log('\n== Authorization');
-    for (const line of await runRbacBench()) console.log(line);
+  const chosen = args.length ? args : (process.env.BENCH_ONLY?.split(',') ?? Object.keys(SECTIONS));
+  const unknown = chosen.filter((s) => !SECTIONS[s]);
+  if (unknown.length) {
+    console.error(`unknown section(s): ${unknown.join(', ')}\n${usage}`);
+    process.exitCode = 2;
+    return;
   }
-  if (only.has('scheduler')) {
-    console.log('\n== Scheduler');
-    for (const line of await runSchedulerBench()) console.log(line);
-  }
-  if (only.has('mesh')) {
-    console.log('\n== Mesh workloads');
-    for (const line of await runMeshBench({ startControllers: false })) console.log(line);
-  }
-  if (only.has('identity')) {
-    console.log('\n== Identity');
-    for (const line of await runIdentityBench()) console.log(line);
-  }
-  if (only.has('compute')) {
-    console.log('\n== Compute workloads');
-    for (const line of await runComputeBench()) console.log(line);
+  for (const l of machineFacts(where)) console.log(l);
+  for (const name of chosen) {
+    const s = SECTIONS[name];
+    // Out of process, the bench itself (orchestration, JSON.stringify baselines) stays off the server's core;
+    // in-process sections may use every core, as they did before.
+    pinSelf(OUT_OF_PROCESS.has(name) ? where.load : where.all);
+    console.log(`\n== ${s.title}`);
+    for (const l of await s.run()) console.log(l);
   }
 }
 

@@ -184,6 +184,7 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
   registry.onChange(() => openapi.invalidate());
   let ready = false;
   let address = `${host}:${port}`;
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits };
   const api = new ApiServer({
     registry,
     authenticator,
@@ -207,9 +208,9 @@ export async function startControlPlane(opts: ServeOptions): Promise<ControlPlan
     readWarnings: (info) => hiddenWorkloads.warningsFor(info),
     authorizer: authz.authorizer,
     auditor,
+    watchLimits: limits,
   });
   // Client certificates are asked for (nodes authenticate with them) but not required: kubectl sends a token.
-  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits };
   const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false, ...serverConstructionOptions(limits) }, api.handle);
   applyHttpLimits(server, limits);
   server.on('clientError', api.onClientError);

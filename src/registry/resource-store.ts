@@ -11,6 +11,7 @@ import type { CompiledDefinition } from './compiled-definition.js';
 import { keyFor, listPrefix } from './keys.js';
 import { buildFilter, decodeContinue, encodeContinue, type ListOptions, type ObjectFilter } from './list-options.js';
 import { decodeObject, type CacheEvent, type WatchCache } from './watch-cache.js';
+import type { SharedEncodings } from './shared-encoding.js';
 import {
   bumpGeneration,
   carryMetadata,
@@ -49,7 +50,12 @@ export interface DeleteResult {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchSink {
-  onEvent(type: WatchEventType, obj: KObject): void;
+  /**
+   * One event. `shared`, when given, holds the event's encodings shared with every other
+   * watcher it goes to: a sink that serializes should make its bytes through it, keyed by
+   * everything that makes them differ (type, format, version).
+   */
+  onEvent(type: WatchEventType, obj: KObject, shared?: SharedEncodings): void;
   onError(err: ApiError | Error): void;
   /** The resource stopped being served (its CRD was deleted): end the stream cleanly. */
   onEnd?(): void;
@@ -390,7 +396,7 @@ export class ResourceStore {
       after = Number(rvText);
       if (!Number.isInteger(after) || after < 0) throw badRequest(`invalid resource version: ${rvText}`);
     }
-    const out: WatchSink = this.storageGv === this.cd.gv ? sink : { ...sink, onEvent: (t, o) => sink.onEvent(t, this.served(o)) };
+    const out: WatchSink = this.storageGv === this.cd.gv ? sink : { ...sink, onEvent: (t, o, shared) => sink.onEvent(t, this.served(o), shared) };
     const h = cache.watch(prefix, after, {
       onEvents: (evs) => {
         for (const ev of evs) deliver(ev, filter, out);
@@ -412,17 +418,18 @@ export class ResourceStore {
 }
 
 function deliver(ev: CacheEvent, filter: ObjectFilter | undefined, sink: WatchSink): void {
+  const shared = ev.shared;
   if (!filter) {
-    sink.onEvent(ev.type, ev.obj);
+    sink.onEvent(ev.type, ev.obj, shared);
     return;
   }
   const now = ev.type !== 'DELETED' && filter(ev.obj);
   const before = ev.prev ? filter(ev.prev) : false;
   if (ev.type === 'DELETED') {
-    if (before || filter(ev.obj)) sink.onEvent('DELETED', ev.obj);
-  } else if (now && (before || ev.type === 'ADDED')) sink.onEvent(ev.type, ev.obj);
-  else if (now) sink.onEvent('ADDED', ev.obj);
-  else if (before) sink.onEvent('DELETED', ev.obj);
+    if (before || filter(ev.obj)) sink.onEvent('DELETED', ev.obj, shared);
+  } else if (now && (before || ev.type === 'ADDED')) sink.onEvent(ev.type, ev.obj, shared);
+  else if (now) sink.onEvent('ADDED', ev.obj, shared);
+  else if (before) sink.onEvent('DELETED', ev.obj, shared);
 }
 
 /** The latest time RFC 3339 (and Go's time.Time in JSON) can write. */

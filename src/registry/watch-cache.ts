@@ -6,6 +6,7 @@
 import type { KObject } from '../api/object.js';
 import { type Store, type WatchEvent, type WatchHandle, isCompacted } from '../storage/types.js';
 import { REGISTRY_PREFIX, bucketOf } from './keys.js';
+import { SharedEncodings } from './shared-encoding.js';
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -21,6 +22,8 @@ export interface CacheEvent {
   obj: KObject;
   prev?: KObject;
   rev: number;
+  /** Set while a live event is dispatched: its encodings, shared by every watcher it goes to. */
+  shared?: SharedEncodings;
 }
 
 export interface CacheWatcher {
@@ -104,18 +107,20 @@ export class WatchCache {
       let ce: CacheEvent;
       if (ev.type === 'put') {
         const obj = decodeObject(ev.kv.value, ev.kv.modRevision);
-        ce = { type: existing ? 'MODIFIED' : 'ADDED', key: ev.kv.key, obj, prev: existing?.obj, rev: ev.kv.modRevision };
+        ce = { type: existing ? 'MODIFIED' : 'ADDED', key: ev.kv.key, obj, prev: existing?.obj, rev: ev.kv.modRevision, shared: undefined };
         if (!existing) b.sorted = null;
         b.objects.set(ev.kv.key, { key: ev.kv.key, obj, rev: ev.kv.modRevision });
       } else {
         const obj = existing?.obj ? { ...existing.obj, metadata: { ...existing.obj.metadata } } : decodeObject(ev.prev.value, ev.kv.modRevision);
         obj.metadata.resourceVersion = String(ev.kv.modRevision);
-        ce = { type: 'DELETED', key: ev.kv.key, obj, prev: existing?.obj, rev: ev.kv.modRevision };
+        ce = { type: 'DELETED', key: ev.kv.key, obj, prev: existing?.obj, rev: ev.kv.modRevision, shared: undefined };
         b.objects.delete(ev.kv.key);
         b.sorted = null;
       }
       b.history.push(ce);
-      if (b.history.length > this.historyPerResource) {
+      // Trimmed in steps of a quarter, so the cost per event stays constant (splicing one
+      // off the front each time would move the whole history on every event).
+      if (b.history.length > this.historyPerResource + (this.historyPerResource >> 2)) {
         const drop = b.history.length - this.historyPerResource;
         b.oldest = b.history[drop - 1].rev;
         b.history.splice(0, drop);
@@ -125,7 +130,13 @@ export class WatchCache {
       list.push(ce);
     }
     if (evs.length) this.advance(evs[evs.length - 1].kv.modRevision);
-    for (const [b, list] of byBucket) for (const w of b.watchers) dispatch(w, list);
+    for (const [b, list] of byBucket) {
+      if (b.watchers.size === 0) continue;
+      for (const ce of list) ce.shared = new SharedEncodings();
+      for (const w of b.watchers) dispatch(w, list);
+      // Encodings are for this dispatch only: history keeps objects, not their bytes.
+      for (const ce of list) ce.shared = undefined;
+    }
   }
 
   private advance(rev: number): void {

@@ -35,6 +35,8 @@ export interface EtcdMember {
 export interface EtcdOptions {
   /** etcd's --max-request-bytes (etcd's default is 1.5 MiB). */
   maxRequestBytes?: number;
+  /** A command etcd runs under (e.g. `taskset -c 0`), for benchmarks. */
+  launcher?: string[];
 }
 
 const ETCD_BIN = process.env.ETCD_BIN ?? 'etcd';
@@ -118,6 +120,7 @@ class SpawnedMember implements EtcdMember {
   constructor(
     p: MemberPorts,
     private readonly args: string[],
+    private readonly launcher: string[] = [],
   ) {
     this.name = p.name;
     this.endpoint = p.client;
@@ -145,7 +148,8 @@ class SpawnedMember implements EtcdMember {
   }
 
   private spawn(): void {
-    const child = spawn(ETCD_BIN, this.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [cmd, ...prefix] = [...this.launcher, ETCD_BIN];
+    const child = spawn(cmd, [...prefix, ...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.log = (this.log + s).slice(-4000)));
     this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -169,7 +173,7 @@ function spawnMember(p: MemberPorts, dir: string, initialCluster: string, opts: 
     '--log-level=error',
   ];
   if (opts.maxRequestBytes !== undefined) args.push(`--max-request-bytes=${opts.maxRequestBytes}`);
-  return new SpawnedMember(p, args);
+  return new SpawnedMember(p, args, opts.launcher);
 }
 
 async function waitHealthy(m: SpawnedMember): Promise<void> {

@@ -22,6 +22,10 @@ export interface ServerProcessOptions {
   extraArgs?: string[];
   /** Reuse this port (for restarts); default 0 = pick one. */
   port?: number;
+  /** A command the server runs under (e.g. `taskset -c 0`), for benchmarks. */
+  launcher?: string[];
+  /** Options for node itself (e.g. `--cpu-prof`), for benchmarks. */
+  nodeArgs?: string[];
 }
 
 /** Writes a fresh --secrets-key-file (one random 32-byte key, base64, mode 0600) at `path`. */
@@ -57,7 +61,8 @@ export class ServerProcess {
     // that another test (or program) may hold: take a free one unless the test chose.
     if (!extra.includes('--dp-port')) args.push('--dp-port', '0');
     args.push(...extra);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...prefix] = [...(this.opts.launcher ?? []), process.execPath];
+    const child = spawn(cmd, [...prefix, ...(this.opts.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not become ready:\n${this.output}`)), 60_000);
