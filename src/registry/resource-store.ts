@@ -282,7 +282,7 @@ export class ResourceStore {
         return { obj, warnings, created: false };
       } catch (e) {
         if (isRevisionMismatch(e) || isKeyNotFound(e)) {
-          if (wanted || opts.pinnedVersion) throw staleConflict(this.cd.qualified, name, def.group);
+          if (opts.pinnedVersion) throw staleConflict(this.cd.qualified, name, def.group);
           continue;
         }
         throw e;
