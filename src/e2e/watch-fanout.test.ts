@@ -12,6 +12,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { eventually } from '../client/testing.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { serveOptions } from '../controlplane/options.js';
 import { httpRequest, type Target } from './support/raw-http.js';
@@ -64,14 +65,8 @@ const names = (w: Watch, type = 'ADDED') => w.events.filter((e) => e.type === ty
 const rvs = (w: Watch) => w.events.filter((e) => e.type !== 'BOOKMARK' && e.type !== 'ERROR').map((e) => Number(e.object.metadata!.resourceVersion));
 const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
 
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  // A generous bound so a broken server fails the test instead of hanging it; not a timing assertion.
-  const end = Date.now() + 120_000;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+// A generous bound so a broken server fails the test instead of hanging it; not a timing assertion.
+const until = (cond: () => boolean | Promise<boolean>, what: string) => eventually(cond, what, 120_000);
 
 describe('watch fan-out', () => {
   let cp: ControlPlane;

@@ -16,6 +16,7 @@ import { dataplaneManifest, DpEnv, eventually } from '../dp/testing/dp-env.js';
 import { identitySessionHooks, ProxyIdentity } from './proxy-side.js';
 import { startIdentityControllers, type IdentityControllers } from './start.js';
 import { hasOpenssl, opensslVerify, seedMeshIdentity, SYSTEM_NS } from './testing.js';
+import { canonicalTime } from '../api/timestamps.js';
 
 const MIDS = { group: 'kuma.io', version: 'v1alpha1', resource: 'meshidentities' };
 const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
@@ -80,7 +81,8 @@ describe('identity over the DP stream', () => {
     const mtls = (dpi!.status as { mTLS: Record<string, unknown> }).mTLS;
     assert.equal(mtls.spiffeID, 'spiffe://example.com/workload/demo-workload');
     assert.equal(mtls.issuedBackend, 'workload-identity');
-    assert.equal(mtls.certificateExpirationTime, new Date(Date.parse(cert.validTo)).toISOString());
+    // Stored as kube stores times: RFC 3339 in whole seconds.
+    assert.equal(mtls.certificateExpirationTime, canonicalTime(new Date(Date.parse(cert.validTo)).toISOString(), 'seconds'));
   });
 
   test('the connect-time rule refuses with the spec message', () => {
