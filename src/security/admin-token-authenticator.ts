@@ -1,7 +1,7 @@
 // Recognises the admin token from <dataDir>/admin.token. The comparison takes
 // the same time whatever the candidate, so response timing reveals nothing
 // about how much of a guess was right.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { TokenAuthenticator } from './authenticator.js';
 import { ADMIN_USERNAME, GROUP_AUTHENTICATED, GROUP_MASTERS, type UserInfo } from './user-info.js';
 
@@ -14,7 +14,8 @@ const ADMIN_USER: UserInfo = Object.freeze({
 // Hashing first gives equal-length inputs, which timingSafeEqual requires,
 // without leaking the token's length through an early length check.
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
+  // The one-shot form: half the cost of a Hash object, paid on every request with a bearer token.
+  return hash('sha256', token, 'buffer');
 }
 
 export class AdminTokenAuthenticator implements TokenAuthenticator {
