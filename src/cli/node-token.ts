@@ -5,6 +5,7 @@
 
 import { randomInt } from 'node:crypto';
 import type { HttpTransport } from '../client/http-transport.js';
+import { BOOTSTRAP_TOKEN_NAMESPACE, BOOTSTRAP_TOKEN_TYPE, bootstrapTokenSecretName } from '../security/bootstrap-token.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const random = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
@@ -15,12 +16,12 @@ export async function createBootstrapToken(transport: HttpTransport, validForSec
   const id = random(6);
   const secret = random(16);
   const expiration = new Date(now + validForSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  await transport.request('POST', '/api/v1/namespaces/kube-system/secrets', {
+  await transport.request('POST', `/api/v1/namespaces/${BOOTSTRAP_TOKEN_NAMESPACE}/secrets`, {
     body: {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: `bootstrap-token-${id}`, namespace: 'kube-system' },
-      type: 'bootstrap.kubernetes.io/token',
+      metadata: { name: bootstrapTokenSecretName(id), namespace: BOOTSTRAP_TOKEN_NAMESPACE },
+      type: BOOTSTRAP_TOKEN_TYPE,
       data: {
         'token-id': b64(id),
         'token-secret': b64(secret),

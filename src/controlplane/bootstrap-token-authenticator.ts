@@ -12,12 +12,10 @@ import type { Registry } from '../registry/registry.js';
 import type { TokenAuthenticator } from '../security/authenticator.js';
 import { GROUP_AUTHENTICATED, type UserInfo } from '../security/user-info.js';
 import { GROUP_BOOTSTRAPPERS } from '../authz/node-identity.js';
+import { BOOTSTRAP_TOKEN_NAMESPACE, BOOTSTRAP_TOKEN_TYPE, bootstrapTokenExpired, bootstrapTokenField, bootstrapTokenSecretName } from '../security/bootstrap-token.js';
 
-export const BOOTSTRAP_TOKEN_TYPE = 'bootstrap.kubernetes.io/token';
-export const BOOTSTRAP_TOKEN_NAMESPACE = 'kube-system';
+export { BOOTSTRAP_TOKEN_NAMESPACE, BOOTSTRAP_TOKEN_TYPE };
 const TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
-
-const decode = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : undefined);
 
 export class BootstrapTokenAuthenticator implements TokenAuthenticator {
   constructor(
@@ -31,19 +29,18 @@ export class BootstrapTokenAuthenticator implements TokenAuthenticator {
     const [, id, secret] = m as unknown as [string, string, string];
     let obj: KObject;
     try {
-      obj = await this.registry.lookup('', 'v1', 'secrets')!.get(BOOTSTRAP_TOKEN_NAMESPACE, `bootstrap-token-${id}`);
+      obj = await this.registry.lookup('', 'v1', 'secrets')!.get(BOOTSTRAP_TOKEN_NAMESPACE, bootstrapTokenSecretName(id));
     } catch {
       return null;
     }
     if (obj.type !== BOOTSTRAP_TOKEN_TYPE || obj.metadata.deletionTimestamp) return null;
-    const data = (obj.data ?? {}) as Record<string, string>;
-    const stored = Buffer.from(decode(data['token-secret']) ?? '');
+    const field = (name: string) => bootstrapTokenField(obj, name);
+    const stored = Buffer.from(field('token-secret') ?? '');
     const given = Buffer.from(secret);
-    if (decode(data['token-id']) !== id || stored.length !== given.length || !timingSafeEqual(stored, given)) return null;
-    if (decode(data['usage-bootstrap-authentication']) !== 'true') return null;
-    const expiration = decode(data.expiration);
-    if (expiration && !(Date.parse(expiration) > this.clock())) return null;
-    const extra = (decode(data['auth-extra-groups']) ?? '').split(',').map((g) => g.trim()).filter((g) => g.startsWith(`${GROUP_BOOTSTRAPPERS}:`));
+    if (field('token-id') !== id || stored.length !== given.length || !timingSafeEqual(stored, given)) return null;
+    if (field('usage-bootstrap-authentication') !== 'true') return null;
+    if (bootstrapTokenExpired(obj, this.clock())) return null;
+    const extra = (field('auth-extra-groups') ?? '').split(',').map((g) => g.trim()).filter((g) => g.startsWith(`${GROUP_BOOTSTRAPPERS}:`));
     return { username: `system:bootstrap:${id}`, groups: [GROUP_BOOTSTRAPPERS, ...extra, GROUP_AUTHENTICATED], extra: {} };
   }
 }

@@ -20,6 +20,7 @@ import type { Registry } from '../registry/registry.js';
 import { Scheduler, registryBinder } from '../scheduler/index.js';
 import { startCoreControllers } from './core-controllers.js';
 import { clusterRoleAggregationController } from '../controllers/rbac/clusterrole-aggregation-controller.js';
+import { TokenCleaner } from '../controllers/bootstrap/token-cleaner.js';
 import { csrController } from '../controllers/certificates/index.js';
 import type { ClusterSigner } from '../security/cluster-signer.js';
 import { PublishedAddressKeeper } from '../dp/server/published-address-keeper.js';
@@ -61,6 +62,7 @@ export async function runControllers(set: ControllerSet, signal: AbortSignal): P
     clusterRoleAggregationController(client('clusterrole-aggregation-controller'), { log: logger }).start(signal),
   ];
   if (set.signer) running.push(csrController(client('certificate-controller'), { signer: set.signer, log: logger }).start(signal));
+  running.push(new TokenCleaner(client('token-cleaner'), { log: logger }).run(signal));
   if (set.dpServer) {
     const keeper = new PublishedAddressKeeper(client('dp-server'), { namespace: set.dpServer.namespace, published: set.dpServer.published, log: logger });
     set.dpServer.keeper?.(keeper);
