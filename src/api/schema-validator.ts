@@ -15,17 +15,35 @@ const ajv = new (Ajv as unknown as typeof AjvModule.default)({ allErrors: true, 
 
 export type Schema = TSchema | Record<string, unknown>;
 
-export class SchemaValidator {
-  private readonly validateFn: ValidateFunction;
+export interface SchemaValidatorOptions {
+  /**
+   * Compile on first use rather than now. For the built-in kinds, whose schemas are known
+   * to compile: a server serves ~100 kinds and most see no write soon after start, so
+   * compiling them all up front only delays `/readyz`. CRD schemas compile at once, so a
+   * schema Ajv cannot compile is refused when the CRD is applied.
+   */
+  lazy?: boolean;
+}
 
-  constructor(readonly schema: Schema) {
-    this.validateFn = ajv.compile(withIntegerRanges(schema) as object);
+export class SchemaValidator {
+  private validateFn?: ValidateFunction;
+
+  constructor(
+    readonly schema: Schema,
+    opts: SchemaValidatorOptions = {},
+  ) {
+    if (!opts.lazy) this.compiled();
   }
 
   /** Applies schema defaults (mutates `body`) and returns every violation. */
   validate(body: unknown): FieldError[] {
-    if (this.validateFn(body)) return [];
-    return toFieldErrors(this.validateFn.errors ?? [], body);
+    const fn = this.compiled();
+    if (fn(body)) return [];
+    return toFieldErrors(fn.errors ?? [], body);
+  }
+
+  private compiled(): ValidateFunction {
+    return (this.validateFn ??= ajv.compile(withIntegerRanges(this.schema) as object));
   }
 }
 

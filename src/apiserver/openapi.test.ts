@@ -72,7 +72,7 @@ const reviews = defineResource({
   schema: Type.Object({ spec: Type.Object({ question: Type.String({ description: 'What to ask.' }) }) }),
 });
 
-const defs = [widgets, gadgets, reviews].map(compileDefinition);
+const defs = [widgets, gadgets, reviews].map((d) => compileDefinition(d));
 const sourcesOf = (list: CompiledDefinition[]): OpenApiSource[] => {
   const byGv = new Map<string, OpenApiSource>();
   for (const c of list) {

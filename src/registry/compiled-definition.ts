@@ -19,7 +19,8 @@ export interface CompiledDefinition {
   validator: SchemaValidator;
 }
 
-export function compileDefinition(def: ResourceDefinition): CompiledDefinition {
+/** `lazyValidator`: compile the schema on first use (see SchemaValidatorOptions.lazy). */
+export function compileDefinition(def: ResourceDefinition, opts: { lazyValidator?: boolean } = {}): CompiledDefinition {
   const body = def.schema as unknown as { properties?: Record<string, unknown>; required?: string[]; 'x-kubernetes-preserve-unknown-fields'?: boolean };
   const fullSchema = {
     type: 'object',
@@ -41,6 +42,6 @@ export function compileDefinition(def: ResourceDefinition): CompiledDefinition {
     qualified: qualifiedResource(def),
     prefix: resourcePrefix(def),
     fullSchema,
-    validator: new SchemaValidator(fullSchema),
+    validator: new SchemaValidator(fullSchema, { lazy: opts.lazyValidator }),
   };
 }

@@ -26,7 +26,7 @@ export class Registry {
   constructor(private readonly deps: StoreDeps) {}
 
   add(def: ResourceDefinition): ResourceStore {
-    const store = this.compile(def);
+    const store = this.compile(def, { lazyValidator: true });
     this.statics.push(store);
     this.rebuild();
     return store;
@@ -38,11 +38,11 @@ export class Registry {
    * allocations in it (a Service's node ports), as kube keeps its range allocations.
    */
   internalStore(def: ResourceDefinition): ResourceStore {
-    return new ResourceStore(compileDefinition(def), { ...this.deps, admission: new AdmissionChain() });
+    return new ResourceStore(compileDefinition(def, { lazyValidator: true }), { ...this.deps, admission: new AdmissionChain() });
   }
 
-  private compile(def: ResourceDefinition): ResourceStore {
-    const cd: CompiledDefinition = compileDefinition(def);
+  private compile(def: ResourceDefinition, opts?: { lazyValidator?: boolean }): ResourceStore {
+    const cd: CompiledDefinition = compileDefinition(def, opts);
     return new ResourceStore(cd, this.deps);
   }
 
