@@ -186,7 +186,9 @@ class HttpResourceClient implements ResourceClient {
   }
 
   async list(namespace?: string, o: ListOpts = {}): Promise<ObjectList> {
-    const { body } = await this.c.transport.request('GET', this.path(namespace), { query: { ...o } });
+    // Over HTTP every list is the caller's own copy already.
+    const { readOnly: _, ...query } = o;
+    const { body } = await this.c.transport.request('GET', this.path(namespace), { query });
     const b = body as { items?: KObject[]; metadata?: { resourceVersion?: string; continue?: string } };
     const out: ObjectList = { items: (b.items ?? []).map((i) => this.withKind(i)), resourceVersion: b.metadata?.resourceVersion ?? '' };
     if (b.metadata?.continue) out.continue = b.metadata.continue;

@@ -3,7 +3,8 @@
 // inside `workplane serve` use it; they act as a configured user.
 //
 // Copies: get and list return the caller's own copies (one object, or a list
-// that is rare next to informers), so read-modify-write is safe. Watch events
+// that is rare next to informers), so read-modify-write is safe; an informer's
+// list (`readOnly`) gets the cache's objects, as its watch events do. Watch events
 // are the watch cache's own objects, uncloned: every change reaches every
 // informer (the garbage collector watches every resource), so a clone per
 // event per informer would cost ~7µs times the number of informers on every
@@ -140,7 +141,7 @@ class InProcessResourceClient implements ResourceClient {
 
   async list(namespace?: string, opts: ListOpts = {}): Promise<ObjectList> {
     const r = await this.store.list(namespace, opts);
-    const out: ObjectList = { items: r.items.map(clone), resourceVersion: r.resourceVersion };
+    const out: ObjectList = { items: opts.readOnly ? r.items : r.items.map(clone), resourceVersion: r.resourceVersion };
     if (r.continue) out.continue = r.continue;
     return out;
   }

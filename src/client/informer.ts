@@ -154,7 +154,7 @@ export class Informer {
     let rv: string | undefined;
     let cont: string | undefined;
     do {
-      const page = await this.rc.list(namespace, { labelSelector, fieldSelector, limit: pageSize || undefined, continue: cont });
+      const page = await this.rc.list(namespace, { labelSelector, fieldSelector, limit: pageSize || undefined, continue: cont, readOnly: true });
       for (const o of page.items) listed.push(o);
       // Later pages are served at the first page's snapshot; resuming from it is safe either way.
       rv ??= page.resourceVersion;

@@ -16,6 +16,11 @@ export interface ListOpts {
   limit?: number;
   continue?: string;
   resourceVersion?: string;
+  /**
+   * The caller only reads the items (an informer): an in-process client may then hand out
+   * the watch cache's own objects instead of copies, as it does for watch events.
+   */
+  readOnly?: boolean;
 }
 
 export interface ObjectList {
