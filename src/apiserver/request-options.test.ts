@@ -59,6 +59,15 @@ describe('request options as kube decodes and validates them', () => {
     assert.equal(watchTimeoutMs(2n ** 63n - 1n), 0);
   });
 
+  it("a watch that chooses no timeout gets kube's --min-request-timeout: between it and twice it", () => {
+    assert.equal(watchTimeoutMs(undefined, 1800, () => 0), 1_800_000);
+    assert.equal(watchTimeoutMs(0n, 1800, () => 0.5), 2_700_000);
+    assert.equal(watchTimeoutMs(undefined, 1800, () => 0.999), 3_598_200);
+    // An explicit timeout wins, and 0 switches the default off.
+    assert.equal(watchTimeoutMs(5n, 1800, () => 0.5), 5000);
+    assert.equal(watchTimeoutMs(undefined, 0, () => 0.5), undefined);
+  });
+
   it('write options: dryRun, fieldValidation, fieldManager and force as ValidateXOptions', () => {
     validateWriteOptions(parseQuery('dryRun=All&fieldValidation=Strict&fieldManager=kubectl'), 'create');
     fails(() => validateWriteOptions(parseQuery('dryRun=Maybe'), 'create'), 422, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Maybe"}: supported values: "All"');

@@ -94,14 +94,14 @@ function validateWatch(o: ListOptions & WatchParams): FieldError[] {
 
 /**
  * How long a watch may run, as kube computes it: timeoutSeconds × 1s in
- * Go's int64 nanoseconds (so huge values wrap), 0 meaning none chosen, and
- * a negative result ending the watch at once. Timers longer than node can
- * arm (~24.8 days) are treated as no timeout.
+ * Go's int64 nanoseconds (so huge values wrap), a negative result ending the
+ * watch at once; when none is chosen (absent or 0), a random time in
+ * [min, 2 × min) of `minRequestTimeoutSeconds` (none when that is 0). Timers
+ * longer than node can arm (~24.8 days) are treated as no timeout.
  */
-export function watchTimeoutMs(timeoutSeconds: bigint | undefined): number | undefined {
-  if (timeoutSeconds === undefined) return undefined;
-  const ns = BigInt.asIntN(64, timeoutSeconds * 1_000_000_000n);
-  if (ns === 0n) return undefined;
+export function watchTimeoutMs(timeoutSeconds: bigint | undefined, minRequestTimeoutSeconds = 0, random: () => number = Math.random): number | undefined {
+  const ns = timeoutSeconds === undefined ? 0n : BigInt.asIntN(64, timeoutSeconds * 1_000_000_000n);
+  if (ns === 0n) return minRequestTimeoutSeconds > 0 ? Math.round(minRequestTimeoutSeconds * 1000 * (random() + 1)) : undefined;
   if (ns < 0n) return 0;
   const ms = Number(ns / 1_000_000n);
   return ms > 2_147_483_647 ? undefined : Math.max(ms, 1);

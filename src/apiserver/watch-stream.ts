@@ -13,11 +13,18 @@ export interface WatchStreamLimits {
   watchBufferBytes: number;
   /** A cut-off watch whose client still does not read is dropped after this long. */
   watchDrainTimeoutMs: number;
+  /**
+   * kube-apiserver's --min-request-timeout: a watch that names no timeoutSeconds ends after
+   * a random time between this and twice this (seconds), so clients' reconnects spread out
+   * and long-lived connections rebalance across replicas. 0: such watches never end.
+   */
+  minRequestTimeoutSeconds: number;
 }
 
 export const DEFAULT_WATCH_LIMITS: WatchStreamLimits = {
   watchBufferBytes: 8 * 1024 * 1024,
   watchDrainTimeoutMs: 30_000,
+  minRequestTimeoutSeconds: 1800,
 };
 
 const due = new Set<WatchStream>();
@@ -42,7 +49,7 @@ export class WatchStream {
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly limits: WatchStreamLimits,
+    private readonly limits: Pick<WatchStreamLimits, 'watchBufferBytes' | 'watchDrainTimeoutMs'>,
     /** Called once when the watch is cut off for falling behind (before the response ends). */
     private readonly onCutOff: () => void,
   ) {}

@@ -41,6 +41,8 @@ Flags:
   --audit-log-maxbackup N    rotated audit logs kept (default 10; 0 all)
   --service-cluster-ip-range CIDR  cluster IPs of Services (default 10.96.0.0/12)
   --service-node-port-range R      node ports of NodePort Services, MIN-MAX (default 30000-32767)
+  --min-request-timeout S    a watch without timeoutSeconds ends after S to 2×S seconds, as kube's
+                             (default 1800; 0 never); clients then watch again from where they were
   --log-level LEVEL          pino level (default info)
   --log-format FORMAT        text (one readable line per record) | json (default: text when stderr is a terminal, else json)`;
 
@@ -68,6 +70,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'node-eviction-seconds': { type: 'string', default: '300' },
       'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12' },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
+      'min-request-timeout': { type: 'string', default: '1800' },
       'log-level': { type: 'string', default: process.env.WORKPLANE_LOG_LEVEL ?? 'info' },
       'log-format': { type: 'string', default: process.env.WORKPLANE_LOG_FORMAT },
       'authorization-mode': { type: 'string', default: 'RBAC' },
@@ -128,6 +131,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       : undefined,
     serviceClusterIPRange: values['service-cluster-ip-range'],
     serviceNodePortRange: values['service-node-port-range'],
+    httpLimits: { minRequestTimeoutSeconds: count('min-request-timeout', values['min-request-timeout']!) },
   };
 }
 

@@ -53,12 +53,13 @@ export function handleWatch(ctx: HandlerContext): void {
   const opts = listOptionsOf(query, true);
   opts.fieldSelector = namedSelector(ctx, opts.fieldSelector);
   checkResourceVersion(opts.resourceVersion, cd.qualified);
-  const timeoutMs = watchTimeoutMs(opts.timeoutSeconds);
+  const limits = { ...DEFAULT_WATCH_LIMITS, ...ctx.watch?.limits };
+  const timeoutMs = watchTimeoutMs(opts.timeoutSeconds, limits.minRequestTimeoutSeconds);
   res.writeHead(200, { 'Content-Type': table ? TABLE_TYPE : JSON_TYPE, 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
   let closed = false;
   let handle: { cancel(): void; revision(): number } | undefined;
-  const stream = new WatchStream(res, { ...DEFAULT_WATCH_LIMITS, ...ctx.watch?.limits }, () => {
+  const stream = new WatchStream(res, limits, () => {
     ctx.watch?.onCutOff();
     stop();
   });
