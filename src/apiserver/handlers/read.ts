@@ -4,11 +4,14 @@ import type { KObject } from '../../api/object.js';
 import { includeObject, wantsTable, type HandlerContext } from '../request-context.js';
 import { JSON_TYPE, TABLE_TYPE, writeJson } from '../response.js';
 import { checkResourceVersion, listOptionsOf, validateTableOptions } from '../request-options.js';
+import { objectJson } from '../object-json.js';
 import { toTable } from '../table.js';
 
 export async function handleGet(ctx: HandlerContext): Promise<void> {
   const obj = await ctx.store.get(ctx.info.namespace, ctx.info.name!);
-  respondObject(ctx, obj);
+  if (wantsTable(ctx.req)) return respondObject(ctx, obj);
+  // The watch cache's own object: its JSON is made once and reused.
+  writeJson(ctx.res, 200, objectJson(obj, ctx.store.cd.gv, ctx.store.cd.def.kind));
 }
 
 export function respondObject(ctx: HandlerContext, obj: KObject, code = 200, headers?: Record<string, string>): void {
@@ -39,10 +42,9 @@ export async function handleList(ctx: HandlerContext): Promise<void> {
   const metadata: Record<string, unknown> = { resourceVersion: r.resourceVersion };
   if (r.continue) metadata.continue = r.continue;
   if (r.remainingItemCount !== undefined) metadata.remainingItemCount = r.remainingItemCount;
-  // Items are serialized once each; the envelope is assembled as text to avoid re-walking them.
+  // Items are the watch cache's objects, each serialized once per version (object-json.ts);
+  // the envelope is assembled as text around them.
   const head = JSON.stringify({ kind: cd.listKind, apiVersion: cd.gv, metadata }).slice(0, -1);
-  const body = `${head},"items":[${r.items.map((i) => JSON.stringify(withKind(cd.gv, cd.def.kind, i))).join(',')}]}`;
+  const body = `${head},"items":[${r.items.map((i) => objectJson(i, cd.gv, cd.def.kind)).join(',')}]}`;
   writeJson(ctx.res, 200, body);
 }
-
-const withKind = (apiVersion: string, kind: string, o: KObject) => (o.kind ? o : { apiVersion, kind, ...o });
