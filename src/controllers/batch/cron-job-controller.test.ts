@@ -94,10 +94,15 @@ describe('cronjob controller', () => {
       clock.t = start + i * MINUTE + 1000;
       await poke(ns, 'often');
       const name = `often-${start / MINUTE + i}`;
+      // A generous bound (the full suite loads both cores), not a timing assertion; a failure says where the job stood.
       await eventually(async () => {
         const j = await jobs().get(ns, name);
         return ((j?.status as { conditions?: Obj[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True');
-      }, `${name} complete`, 30_000);
+      }, `${name} complete`, 120_000).catch(async (e: Error) => {
+        const pods = (await env.api.client.resource({ group: '', version: 'v1', resource: 'pods' }).list(ns)).items;
+        const where = { jobs: (await jobsOf(ns)).map((j) => ({ name: j.metadata.name, deleting: !!j.metadata.deletionTimestamp, status: j.status })), pods: pods.map((p) => ({ name: p.metadata.name, node: (p.spec as Obj | undefined)?.nodeName, phase: st(p).phase })) };
+        throw new Error(`${e.message}: ${JSON.stringify(where)}`);
+      });
     }
     await poke(ns, 'often');
     await eventually(async () => (await jobsOf(ns)).filter((j) => !j.metadata.deletionTimestamp).length === 1, 'history trimmed to 1');
