@@ -7,54 +7,18 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { serveOptions } from '../controlplane/options.js';
 import { MAX_NESTING_DEPTH } from '../api/untrusted-json.js';
-import { httpRequest, rawTls, type Target } from './support/raw-http.js';
+import { httpRequest, rawTls, rawWatch, type Target } from './support/raw-http.js';
 
 const proto = Object.prototype as Record<string, unknown>;
 const assertClean = () => {
   for (const k of ['x', 'polluted', 'admin']) assert.equal(proto[k], undefined, `Object.prototype.${k} is set`);
 };
-
-interface Watch {
-  events: { type: string; object: Record<string, any> }[];
-  status: Promise<number>;
-  ended: Promise<void>;
-  close(): void;
-}
-
-function watch(t: Target, path: string): Watch {
-  const u = new URL(t.url);
-  const events: Watch['events'] = [];
-  let endedResolve!: () => void;
-  const ended = new Promise<void>((r) => (endedResolve = r));
-  let statusResolve!: (n: number) => void;
-  const status = new Promise<number>((r) => (statusResolve = r));
-  const req = request({ host: u.hostname, port: u.port, path, ca: t.caPem, agent: false, headers: { Authorization: `Bearer ${t.adminToken}` } }, (res) => {
-    statusResolve(res.statusCode ?? 0);
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => {
-      buf += c;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (line) events.push(JSON.parse(line));
-      }
-    });
-    res.on('end', endedResolve);
-    res.on('close', endedResolve);
-  });
-  req.on('error', () => (statusResolve(0), endedResolve()));
-  req.end();
-  return { events, status, ended, close: () => req.destroy() };
-}
 
 async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -202,12 +166,12 @@ describe('API server hardening', () => {
       assert.equal(r.status, 400, v);
       assert.match(r.json.message, /^strconv\.ParseInt: parsing ".*": (invalid syntax|value out of range)$/);
     }
-    const neg = watch(t, `${cms}?watch=true&timeoutSeconds=-1&resourceVersion=${(await send('GET', cms)).json.metadata.resourceVersion}`);
+    const neg = rawWatch(t, `${cms}?watch=true&timeoutSeconds=-1&resourceVersion=${(await send('GET', cms)).json.metadata.resourceVersion}`);
     assert.equal(await neg.status, 200);
     await neg.ended;
     assert.deepEqual(neg.events, []);
     // `watch=t` (true in strconv and in kube) streams; `watch=0` lists.
-    const w = watch(t, `${cms}?watch=t&timeoutSeconds=1`);
+    const w = rawWatch(t, `${cms}?watch=t&timeoutSeconds=1`);
     assert.equal(await w.status, 200);
     await w.ended;
     assert.ok(w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'x'));
@@ -220,9 +184,9 @@ describe('API server hardening', () => {
   });
 
   it('serves the legacy /watch/ paths and keeps GET of a named object a plain get', async () => {
-    const named = watch(t, '/api/v1/watch/namespaces/default/configmaps/x?timeoutSeconds=2');
-    const all = watch(t, '/api/v1/watch/configmaps?timeoutSeconds=2');
-    const widgets = watch(t, '/apis/example.workplane.dev/v1/watch/namespaces/default/widgets?timeoutSeconds=2');
+    const named = rawWatch(t, '/api/v1/watch/namespaces/default/configmaps/x?timeoutSeconds=2');
+    const all = rawWatch(t, '/api/v1/watch/configmaps?timeoutSeconds=2');
+    const widgets = rawWatch(t, '/apis/example.workplane.dev/v1/watch/namespaces/default/widgets?timeoutSeconds=2');
     for (const w of [named, all, widgets]) assert.equal(await w.status, 200);
     const w2 = { apiVersion: 'example.workplane.dev/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { image: 'i' } };
     assert.equal((await send('POST', '/apis/example.workplane.dev/v1/namespaces/default/widgets', w2)).status, 201);
@@ -244,7 +208,7 @@ describe('API server hardening', () => {
     const base = '/apis/example.workplane.dev/v1/namespaces/default/widgets';
     const gv = 'example.workplane.dev/v1';
     const kindOf = (o: any) => `${o?.apiVersion} ${o?.kind}`;
-    const w = watch(t, `${base}?watch=1&timeoutSeconds=2`);
+    const w = rawWatch(t, `${base}?watch=1&timeoutSeconds=2`);
     const created = await send('POST', base, { metadata: { name: 'k' }, spec: { image: 'i' } });
     assert.equal(created.status, 201, created.text);
     assert.equal(kindOf(created.json), `${gv} Widget`);
@@ -284,7 +248,7 @@ describe('API server hardening', () => {
     const slowBody = await rawTls(t, body, { gapMs: 300, timeoutMs: 15_000 });
     assert.equal(slowBody.timedOut, false);
     // A watch whose request has arrived streams past requestTimeout (1.5 s).
-    const w = watch(t, `${cms}?watch=true&resourceVersion=${(await send('GET', cms)).json.metadata.resourceVersion}`);
+    const w = rawWatch(t, `${cms}?watch=true&resourceVersion=${(await send('GET', cms)).json.metadata.resourceVersion}`);
     assert.equal(await w.status, 200);
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal((await send('POST', cms, { metadata: { name: 'late' } })).status, 201);

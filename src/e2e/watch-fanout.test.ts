@@ -7,58 +7,26 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from '../client/testing.js';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { serveOptions } from '../controlplane/options.js';
-import { httpRequest, type Target } from './support/raw-http.js';
+import { httpRequest, rawWatch, type RawWatch, type Target } from './support/raw-http.js';
 
 interface Event {
   type: string;
   object: { metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> }; rows?: unknown[]; columnDefinitions?: unknown[] } & Record<string, unknown>;
 }
 
-interface Watch {
-  events: Event[];
-  ended: Promise<'end' | 'aborted'>;
-  response: Promise<IncomingMessage>;
-  close(): void;
-}
+type Watch = RawWatch<Event>;
 
 function watch(t: Target, path: string, query: Record<string, string>, accept = 'application/json'): Watch {
   const u = new URL(path, t.url);
   u.searchParams.set('watch', 'true');
   for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
-  const events: Event[] = [];
-  let onResponse!: (r: IncomingMessage) => void;
-  const response = new Promise<IncomingMessage>((r) => (onResponse = r));
-  let req!: ReturnType<typeof request>;
-  const ended = new Promise<'end' | 'aborted'>((resolve) => {
-    req = request(u, { ca: t.caPem, agent: false, headers: { Authorization: `Bearer ${t.adminToken}`, Accept: accept } }, (res) => {
-      onResponse(res);
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line.trim()) events.push(JSON.parse(line) as Event);
-        }
-      });
-      res.on('end', () => resolve('end'));
-      res.on('aborted', () => resolve('aborted'));
-      res.on('error', () => resolve('aborted'));
-    });
-    req.on('error', () => resolve('aborted'));
-    req.end();
-  });
-  return { events, ended, response, close: () => req.destroy() };
+  return rawWatch<Event>(t, u.pathname + u.search, { accept });
 }
 
 const names = (w: Watch, type = 'ADDED') => w.events.filter((e) => e.type === type).map((e) => e.object.metadata!.name!);

@@ -5,45 +5,19 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { serveOptions } from '../controlplane/options.js';
-
-interface OpenWatch {
-  status: Promise<number>;
-  /** Resolves with when the response ended cleanly (ms since the epoch). */
-  ended: Promise<number>;
-  isOpen(): boolean;
-  close(): void;
-}
+import { rawWatch } from './support/raw-http.js';
 
 describe('watches end after --min-request-timeout when they name no timeout', () => {
   let cp: ControlPlane;
   let dir: string;
   const cms = '/api/v1/namespaces/default/configmaps';
 
-  function openWatch(query: string): OpenWatch {
-    const u = new URL(cp.url);
-    let open = true;
-    let endedAt!: (t: number) => void;
-    const ended = new Promise<number>((r) => (endedAt = r));
-    let statusOf!: (n: number) => void;
-    const status = new Promise<number>((r) => (statusOf = r));
-    const req = request({ host: u.hostname, port: u.port, path: `${cms}?watch=true${query}`, ca: cp.caPem, agent: false, headers: { Authorization: `Bearer ${cp.adminToken}` } }, (res) => {
-      statusOf(res.statusCode ?? 0);
-      res.resume();
-      res.on('end', () => {
-        open = false;
-        endedAt(Date.now());
-      });
-    });
-    req.on('error', () => statusOf(0));
-    req.end();
-    return { status, ended, isOpen: () => open, close: () => req.destroy() };
-  }
+  const openWatch = (query: string) => rawWatch({ url: cp.url, caPem: cp.caPem, adminToken: cp.adminToken }, `${cms}?watch=true${query}`);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wp-watch-timeout-'));
@@ -59,17 +33,20 @@ describe('watches end after --min-request-timeout when they name no timeout', ()
       const started = Date.now();
       const w = openWatch(query);
       assert.equal(await w.status, 200);
-      const endedAt = await w.ended;
+      assert.equal(await w.ended, 'end');
+      const endedAt = Date.now();
       assert.ok(endedAt - started >= 1000, `${query || 'no timeoutSeconds'}: ended after ${endedAt - started} ms`);
     }
   });
 
   it('a timeout the client names is kept', async () => {
     const w = openWatch('&timeoutSeconds=30');
+    let open = true;
+    void w.ended.then(() => (open = false));
     try {
       assert.equal(await w.status, 200);
       await new Promise((r) => setTimeout(r, 2500));
-      assert.ok(w.isOpen(), 'the watch with timeoutSeconds=30 ended early');
+      assert.ok(open, 'the watch with timeoutSeconds=30 ended early');
     } finally {
       w.close();
     }

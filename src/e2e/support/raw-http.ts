@@ -3,6 +3,7 @@
 // single HTTPS requests with any method, path, headers and body. Every call
 // settles: with the response, with how the connection ended, or on a timeout.
 
+import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 
@@ -122,4 +123,55 @@ export function httpRequest(t: Target, method: string, path: string, body?: stri
     req.on('error', (e: NodeJS.ErrnoException) => settle({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
     req.end(body);
   });
+}
+
+export interface RawWatch<E> {
+  /** Each newline-delimited JSON frame, parsed, in order. */
+  events: E[];
+  /** The response once its headers arrive; never settles if the connection fails first. */
+  response: Promise<IncomingMessage>;
+  /** The response's status code, or 0 when the connection failed. */
+  status: Promise<number>;
+  /** How the stream ended: cleanly (the terminating chunk) or cut off. */
+  ended: Promise<'end' | 'aborted'>;
+  close(): void;
+}
+
+/** A watch as a test reads it: `path` with its query (watch=true included), the admin token, frames collected as they come. */
+export function rawWatch<E = { type: string; object: Record<string, any> }>(t: Target, path: string, opts: { accept?: string } = {}): RawWatch<E> {
+  const events: E[] = [];
+  let onResponse!: (r: IncomingMessage) => void;
+  const response = new Promise<IncomingMessage>((r) => (onResponse = r));
+  let onStatus!: (n: number) => void;
+  const status = new Promise<number>((r) => (onStatus = r));
+  let req!: ReturnType<typeof request>;
+  const ended = new Promise<'end' | 'aborted'>((resolve) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${t.adminToken}` };
+    if (opts.accept) headers.Accept = opts.accept;
+    req = request(new URL(path, t.url), { ca: t.caPem, agent: false, headers }, (res) => {
+      onResponse(res);
+      onStatus(res.statusCode ?? 0);
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        buf += c;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim()) events.push(JSON.parse(line) as E);
+        }
+      });
+      res.on('end', () => resolve('end'));
+      // After 'end' this changes nothing; without it, the stream was cut off.
+      res.on('close', () => resolve('aborted'));
+      res.on('error', () => resolve('aborted'));
+    });
+    req.on('error', () => {
+      onStatus(0);
+      resolve('aborted');
+    });
+    req.end();
+  });
+  return { events, response, status, ended, close: () => req.destroy() };
 }
