@@ -1,30 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { openMemoryStore } from '../storage/memory/memory-store.js';
-import type { Store } from '../storage/types.js';
+import { withDirsAndStore } from '../testing/dirs-and-store.js';
 import { loadClusterCredentials } from './cluster-credentials.js';
 
 const log = pino({ level: 'silent' });
 const request = { namespace: 'ns', serviceAccount: 'sa', uid: 'u', expirationSeconds: 600 };
 
-async function withDirs(fn: (dirs: string[], store: Store) => Promise<void>): Promise<void> {
-  const dirs = await Promise.all([0, 1, 2].map(() => mkdtemp(join(tmpdir(), 'workplane-creds-'))));
-  const store = openMemoryStore();
-  try {
-    await fn(dirs, store);
-  } finally {
-    await store.close();
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  }
-}
-
 test('with a key file, replicas share CA, signing key and admin token; serving certificates stay their own', () =>
-  withDirs(async ([keys, a, b], store) => {
+  withDirsAndStore(3, async ([keys, a, b], store) => {
     const keyFile = join(keys, 'secrets.key');
     await writeFile(keyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
     const opts = { storage: 'etcd' as const, secretsKeyFile: keyFile };
@@ -43,7 +30,7 @@ test('with a key file, replicas share CA, signing key and admin token; serving c
   }));
 
 test('without a key file, sqlite and memory keep the secrets in the data dir; etcd refuses', () =>
-  withDirs(async ([a], store) => {
+  withDirsAndStore(3, async ([a], store) => {
     const files = await loadClusterCredentials(store, a, [], { storage: 'memory' }, log);
     assert.equal(files.kept, 'data-dir');
     assert.equal(await store.count('/'), 0, 'nothing in the store');

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openMemoryStore } from '../storage/memory/memory-store.js';
 import type { Store } from '../storage/types.js';
+import { withDirsAndStore } from '../testing/dirs-and-store.js';
 import { loadOrCreateAdminToken } from './admin-token.js';
 import { loadOrCreatePki } from './pki.js';
 import { parseSecretsKeyring } from './secrets-keyring.js';
@@ -17,19 +16,8 @@ const ring = (...keys: Buffer[]) => parseSecretsKeyring(keys.map((k) => k.toStri
 const [k1, k2] = [randomBytes(32), randomBytes(32)];
 const saRequest = { namespace: 'ns', serviceAccount: 'sa', uid: 'u1', expirationSeconds: 3600 };
 
-async function withDirs(n: number, fn: (dirs: string[], store: Store) => Promise<void>): Promise<void> {
-  const dirs = await Promise.all(Array.from({ length: n }, () => mkdtemp(join(tmpdir(), 'workplane-shared-'))));
-  const store = openMemoryStore();
-  try {
-    await fn(dirs, store);
-  } finally {
-    await store.close();
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  }
-}
-
 test('creates the record once, sealed, and later replicas read the same secrets', () =>
-  withDirs(2, async ([a, b], store) => {
+  withDirsAndStore(2, async ([a, b], store) => {
     const first = await loadOrCreateSharedSecrets(store, { dataDir: a, keyring: ring(k1) });
     assert.equal(first.created, true);
     assert.deepEqual(first.imported, []);
@@ -46,7 +34,7 @@ test('creates the record once, sealed, and later replicas read the same secrets'
   }));
 
 test('two replicas starting at once agree on one set of secrets', () =>
-  withDirs(2, async ([a, b], store) => {
+  withDirsAndStore(2, async ([a, b], store) => {
     // Both read "absent" before either writes: the create-if-absent write decides.
     let arrived = 0;
     let release!: () => void;
@@ -67,7 +55,7 @@ test('two replicas starting at once agree on one set of secrets', () =>
   }));
 
 test("imports an existing data directory's CA, signing key and admin token", () =>
-  withDirs(1, async ([dir], store) => {
+  withDirsAndStore(1, async ([dir], store) => {
     const pki = await loadOrCreatePki(dir, { hosts: [] });
     const adminToken = await loadOrCreateAdminToken(dir);
     const oldToken = (await (await TokenIssuer.loadOrCreate(dir)).issue(saRequest)).token;
@@ -81,7 +69,7 @@ test("imports an existing data directory's CA, signing key and admin token", () 
   }));
 
 test('a replica that had its own CA sets its files aside and takes the shared ones', () =>
-  withDirs(2, async ([a, b], store) => {
+  withDirsAndStore(2, async ([a, b], store) => {
     const shared = (await loadOrCreateSharedSecrets(store, { dataDir: a, keyring: ring(k1) })).secrets;
     const own = await loadOrCreatePki(b, { hosts: [] });
     await TokenIssuer.loadOrCreate(b);
@@ -103,14 +91,14 @@ test('a replica that had its own CA sets its files aside and takes the shared on
   }));
 
 test('a key file without the sealing key, or no key file, cannot open the record', () =>
-  withDirs(1, async ([dir], store) => {
+  withDirsAndStore(1, async ([dir], store) => {
     await loadOrCreateSharedSecrets(store, { dataDir: dir, keyring: ring(k1) });
     await assert.rejects(loadOrCreateSharedSecrets(store, { dataDir: dir, keyring: ring(k2) }), /encrypted with key [0-9a-f]{16}, which is not in --secrets-key-file/);
     await assert.rejects(loadOrCreateSharedSecrets(store, { dataDir: dir }), /is encrypted .*--secrets-key-file/);
   }));
 
 test('rotating keys re-encrypts with the new first key; a plaintext record is encrypted once a key is given', () =>
-  withDirs(1, async ([dir], store) => {
+  withDirsAndStore(1, async ([dir], store) => {
     const plain = await loadOrCreateSharedSecrets(store, { dataDir: dir });
     assert.equal(JSON.parse((await store.get(CLUSTER_SECRETS_KEY))!.value).encryption, 'none');
     const sealed = await loadOrCreateSharedSecrets(store, { dataDir: dir, keyring: ring(k1) });
@@ -124,7 +112,7 @@ test('rotating keys re-encrypts with the new first key; a plaintext record is en
   }));
 
 test('a damaged record is named, not replaced', () =>
-  withDirs(1, async ([dir], store) => {
+  withDirsAndStore(1, async ([dir], store) => {
     await store.create(CLUSTER_SECRETS_KEY, '{"apiVersion":"workplane.dev/v1","kind":"ClusterSecrets","encryption":"none","plaintext":"{\\"caCertPem\\":\\"x\\"}"}');
     await assert.rejects(loadOrCreateSharedSecrets(store, { dataDir: dir }), /cluster secrets record \(\/workplane\/cluster-secrets\): caKeyPem is missing/);
   }));
