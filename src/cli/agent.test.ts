@@ -147,6 +147,16 @@ describe('workplane agent (over HTTPS against a real control plane)', () => {
     await assert.rejects(HttpClient.connect({ server: cp.url, caPem: cp.caPem, token }), (e: ApiError) => e.code === 401);
   });
 
+  it("an expired bootstrap token's Secret is deleted by the control plane; a live one stays", async () => {
+    const secrets = admin.resource({ group: '', version: 'v1', resource: 'secrets' });
+    const secretOf = (token: string) => `bootstrap-token-${token.split('.')[0]}`;
+    const shortLived = await createBootstrapToken(admin.transport, 1);
+    const live = await createBootstrapToken(admin.transport, 600);
+    await eventually(async () => !(await secrets.get('kube-system', secretOf(shortLived.token))), 'the expired token Secret to go', 30_000);
+    assert.ok(await secrets.get('kube-system', secretOf(live.token)), 'the live token Secret is kept');
+    await secrets.delete('kube-system', secretOf(live.token));
+  });
+
   it('runs a process pod and serves its logs to kubectl through the API server', async () => {
     const root = join(dir, 'agent-root');
     await withAgent(['--runtime', 'process', '--name-prefix', 'host', '--log-port', '0'], async (lines) => {

@@ -1,13 +1,13 @@
 // Deletes bootstrap-token Secrets once they expire, as kube's tokencleaner
 // does. An expired token already proves nothing (the authenticator checks the
 // time on every request); this removes the Secret so expired credentials do
-// not pile up in kube-system. It sweeps kube-system's Secrets (a namespaced
-// read from the watch cache, no informer over every Secret of the cluster)
-// at the next expiry it knows of, and at least once a minute for new tokens.
+// not pile up in kube-system. It watches only kube-system's bootstrap-token
+// Secrets (a field selector on their type), sweeps them when one appears or
+// changes and again at the next expiry it knows of, and at least once a minute.
 
 import { isConflict, isNotFound } from '../../api/errors.js';
 import type { KObject } from '../../api/object.js';
-import { sleep } from '../../client/informer.js';
+import { Informer, sleep } from '../../client/informer.js';
 import type { Logger } from '../../client/logger.js';
 import type { Client } from '../../client/types.js';
 import { BOOTSTRAP_TOKEN_NAMESPACE, BOOTSTRAP_TOKEN_TYPE, bootstrapTokenExpired, bootstrapTokenExpiry } from '../../security/bootstrap-token.js';
@@ -67,7 +67,17 @@ export class TokenCleaner {
   /** Sweeps until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     const interval = this.opts.intervalMs ?? 60_000;
+    const tokens = new Informer(this.client.resource(SECRETS), { namespace: BOOTSTRAP_TOKEN_NAMESPACE, fieldSelector: `type=${BOOTSTRAP_TOKEN_TYPE}`, log: this.opts.log });
+    let changed = false;
+    let wake: (() => void) | undefined;
+    const poke = () => {
+      changed = true;
+      wake?.();
+    };
+    tokens.addHandler({ onAdd: poke, onUpdate: poke });
+    const watching = tokens.start(signal);
     while (!signal.aborted) {
+      changed = false;
       let wait = interval;
       try {
         const { next } = await this.sweep();
@@ -75,8 +85,13 @@ export class TokenCleaner {
       } catch (e) {
         if (!signal.aborted) this.opts.log?.warn({ err: e }, 'bootstrap token sweep failed; retrying');
       }
-      await sleep(wait, signal);
+      if (changed) continue;
+      const napping = new AbortController();
+      wake = () => napping.abort();
+      await sleep(wait, AbortSignal.any([signal, napping.signal]));
+      wake = undefined;
     }
+    await watching;
   }
 }
 
